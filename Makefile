@@ -1,0 +1,44 @@
+# spinaps — the README's two commands are 'make run' and 'make test'.
+# Both set up what they need first (scripts/setup.sh): Debian packages, .venv, pinned pip packages.
+#
+#   make run  [CONFIG=path.yaml]   train (or reuse cached weights) and evaluate the golden model
+#   make test                      the test suite
+#   make bench                     benchmarks (figures printed and written to build/bench/*.json)
+
+SHELL := /bin/bash
+PY    := .venv/bin/python
+STAMP := .venv/.setup-done
+BUILD := build
+
+CONFIG ?=
+NAME   := $(if $(CONFIG),$(basename $(notdir $(CONFIG))),default)
+CONFIG_ARG := $(if $(CONFIG),--config $(CONFIG))
+WEIGHTS := $(BUILD)/weights/$(NAME).npz
+EVAL    := $(BUILD)/eval/$(NAME)
+
+export AMARANTH_USE_YOSYS := builtin
+export PYTHONHASHSEED := 0
+
+.PHONY: setup run test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt scripts/setup.sh pyproject.toml
+	bash scripts/setup.sh
+	touch $@
+
+# Cached: retrained only when the configuration or the model code changes.
+$(WEIGHTS): $(wildcard model/*.py spinaps/*.py) $(CONFIG) | $(STAMP)
+	$(PY) -m model train $(CONFIG_ARG) --out $@
+
+run: $(STAMP) $(WEIGHTS)
+	$(PY) -m model eval $(CONFIG_ARG) --weights $(WEIGHTS) --json $(EVAL)/report.json --plot $(EVAL)/accuracy.png
+
+test: $(STAMP)
+	$(PY) -m pytest -n auto
+
+bench: $(STAMP)
+	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json
+
+clean:
+	rm -rf $(BUILD)
