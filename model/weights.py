@@ -66,7 +66,7 @@ def load_weights(path: str | Path, config: Config) -> Weights:
     """
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file") from None

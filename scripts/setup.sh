@@ -30,6 +30,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing pinned Python packages (requirements.txt)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
-    || .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 echo "setup: done"
