@@ -1,0 +1,1 @@
+"""spinaps generator: elaborate hw/ for a configuration and write Verilog plus a manifest."""
