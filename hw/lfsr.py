@@ -34,11 +34,13 @@ class Lfsr(wiring.Component):
         W, a key of :data:`spinaps.config.LFSR_TAPS`.
     draw_bits : int
         b, bits of one draw (1..W).
+    salt : int
+        Constant XORed into the seed when it is loaded (distinct streams from one seed register).
 
     Members
     -------
     seed : In(width)
-        Loaded (0 loads 1) when ``load`` is high.
+        ``seed xor salt`` is loaded (0 loads 1) when ``load`` is high.
     load : In(1)
     next : In(1)
         Consume ``draw``: the state advances b steps at the clock edge.
@@ -46,10 +48,11 @@ class Lfsr(wiring.Component):
         The next draw (combinational from the state): the b newest bits after b steps.
     """
 
-    def __init__(self, *, width: int, draw_bits: int):
+    def __init__(self, *, width: int, draw_bits: int, salt: int = 0):
         check_choice(self, "width", width, sorted(LFSR_TAPS))
         check_range(self, "draw_bits", draw_bits, 1, width)
-        self.width, self.draw_bits = width, draw_bits
+        check_range(self, "salt", salt, 0, (1 << width) - 1)
+        self.width, self.draw_bits, self.salt = width, draw_bits, salt
         super().__init__({"seed": In(width), "load": In(1), "next": In(1), "draw": Out(draw_bits)})
 
     def elaborate(self, platform):
@@ -58,7 +61,8 @@ class Lfsr(wiring.Component):
         advanced = unrolled_step(m, state, self.width, self.draw_bits)
         m.d.comb += self.draw.eq(advanced[:self.draw_bits])
         with m.If(self.load):
-            m.d.sync += state.eq(Mux(self.seed == 0, Const(1, self.width), self.seed))
+            salted = self.seed ^ self.salt
+            m.d.sync += state.eq(Mux(salted == 0, Const(1, self.width), salted))
         with m.Elif(self.next):
             m.d.sync += state.eq(advanced)
         return m

@@ -60,8 +60,11 @@ class NeuronStage(wiring.Component):
         c = self.config
         m = Module()
         m.submodules.lfsr = lfsr = Lfsr(width=c.lfsr_width, draw_bits=c.prob_bits)
+        # Stored at address = index mod 2**A (two's complement), so the index is the address.
+        table = sigmoid_lut(c).tolist()
+        half = c.lut_size // 2
         m.submodules.lut = lut = Memory(shape=unsigned(c.prob_bits), depth=c.lut_size,
-                                        init=sigmoid_lut(c).tolist())
+                                        init=table[half:] + table[:half])
         lut_read = lut.read_port(domain="comb")
 
         for k in range(c.tiles):
@@ -71,13 +74,12 @@ class NeuronStage(wiring.Component):
             total = total + self.tile_partial[k]
         m.d.comb += self.potential.eq(total)
 
-        half = c.lut_size // 2
         shifted = Signal(signed(c.acc_width))
         index = Signal(signed(c.lut_addr_bits))
         m.d.comb += [
             shifted.eq(self.potential >> c.lut_shift),
             index.eq(Mux(shifted < -half, -half, Mux(shifted > half - 1, half - 1, shifted))),
-            lut_read.addr.eq(index.as_unsigned() ^ half),          # index + 2**(A-1)
+            lut_read.addr.eq(index.as_unsigned()),
             self.prob.eq(lut_read.data),
             self.draw.eq(lfsr.draw),
             self.spike.eq(self.draw < self.prob),

@@ -216,10 +216,10 @@ class Accelerator(wiring.Component):
         def index(name):
             return (addr - reg[name].offset)[2:]
 
-        status = Signal(32)
         flags = {"BUSY": running, "DONE": done, "TIMED_OUT": timed_out, "WRITE_ERROR": write_error,
                  "PROG_BUSY": prog_busy, "PROG_OK": prog_ok}
-        m.d.comb += [status[STATUS_BITS[name]].eq(flag) for name, flag in flags.items()]
+        status = Cat(*(flags[name] for name in sorted(STATUS_BITS, key=STATUS_BITS.get)))
+        assert sorted(STATUS_BITS.values()) == list(range(len(flags)))
 
         def refuse_when_locked():
             m.d.comb += err.eq(1)

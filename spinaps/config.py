@@ -258,6 +258,17 @@ class Config:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    @classmethod
+    def from_manifest(cls, path: str | Path) -> "Config":
+        """The configuration a generated design was built for (its ``manifest.json``)."""
+        import json
+
+        try:
+            data = json.loads(Path(path).read_text())
+            return cls.from_dict(data["config"])
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ConfigError(f"{path}: not a spinaps manifest ({type(e).__name__}: {e})") from None
+
     # -- derived parameters (the only place they are computed)
 
     def tile_inputs(self, tile: int) -> list[int]:

@@ -1,0 +1,1 @@
+"""spinaps verification: cocotb testbenches for the generated Verilog, and simulator set-up."""

