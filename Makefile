@@ -4,6 +4,9 @@
 #   make run  [CONFIG=path.yaml]   train (or reuse cached weights) and evaluate the golden model
 #   make test                      the test suite
 #   make gen  [TILES=8] [CONFIG=..] generate the accelerator's Verilog and manifest into build/gen
+#   make sim  [SIM=icarus|verilator] [TILES=8] [N=100] [WAVES=1]
+#                                  simulate N test digits on the generated design against the golden model
+#   make verify                    the full cocotb regression on both simulators
 #   make bench                     benchmarks (figures printed and written to build/bench/*.json)
 
 SHELL := /bin/bash
@@ -22,8 +25,11 @@ export PYTHONHASHSEED := 0
 
 TILES  ?=
 TILES_ARG := $(if $(TILES),--tiles $(TILES))
+SIM    ?= verilator
+N      ?= 100
+WAVES  ?=
 
-.PHONY: setup run test gen bench clean
+.PHONY: setup run test gen sim verify bench clean
 
 setup: $(STAMP)
 
@@ -43,6 +49,13 @@ test: $(STAMP)
 
 gen: $(STAMP) $(WEIGHTS)
 	$(PY) -m gen $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/gen
+
+sim: $(STAMP) $(WEIGHTS)
+	$(PY) -m verif.sim --sim $(SIM) $(TILES_ARG) $(CONFIG_ARG) --n $(N) --weights $(WEIGHTS) \
+	    $(if $(filter 1,$(WAVES)),--waves) --out $(BUILD)/sim
+
+verify: $(STAMP)
+	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full tests/test_verif.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json

@@ -32,8 +32,9 @@ WAIVER_HEADER = "".join(f"/* verilator lint_off {rule} */\n" for rule in WAIVED)
 UNUSED_ALLOWED = re.compile(r"^(\s*(?:wire|reg|input)\b[^;]*\s(?:\\\$\S+|\w*(?:awprot|arprot))\s*;)\s*$", re.M)
 
 #: Yosys commands from Amaranth's RTLIL to the Verilog we ship: processes to logic, memories
-#: collected, one flat module (no port plumbing between submodules), unused wires removed.
-YOSYS_SCRIPT = ["read_rtlil design.il", "proc", "memory_collect", "flatten", "opt_clean -purge",
+#: collected, one flat module (no port plumbing between submodules), unused wires removed;
+#: `pmuxtree` because Icarus cannot call the functions write_verilog emits for $pmux cells.
+YOSYS_SCRIPT = ["read_rtlil design.il", "proc", "pmuxtree", "memory_collect", "flatten", "opt_clean -purge",
                 "write_verilog -norename design.v"]
 
 
@@ -178,8 +179,9 @@ def _main(argv=None):
     config = load_config(args.config, **overrides)
     start = time.perf_counter()
     generate(config, args.out, weights_path=args.weights)
-    print(f"{PROG}: wrote {config.top_name}.v, manifest.json, regmap.md, {config.top_name}_regs.h to "
-          f"{args.out} ({config.tiles} tiles, {time.perf_counter() - start:.1f} s)")
+    print(f"{PROG}: wrote {config.top_name}.v (flat Verilog), {config.top_name}.il (hierarchical RTLIL), "
+          f"manifest.json, regmap.md and {config.top_name}_regs.h to {args.out} "
+          f"({config.tiles} tiles, {time.perf_counter() - start:.1f} s)")
     return 0
 
 

@@ -75,11 +75,13 @@ class NeuronStage(wiring.Component):
         m.d.comb += self.potential.eq(total)
 
         shifted = Signal(signed(c.acc_width))
-        index = Signal(signed(c.lut_addr_bits))
+        # Unsigned on purpose: Verilog reads a memory at a *signed* negative index as X, and
+        # Yosys would drop an as_unsigned() on the way to the address.
+        index = Signal(c.lut_addr_bits)
         m.d.comb += [
             shifted.eq(self.potential >> c.lut_shift),
             index.eq(Mux(shifted < -half, -half, Mux(shifted > half - 1, half - 1, shifted))),
-            lut_read.addr.eq(index.as_unsigned()),
+            lut_read.addr.eq(index),
             self.prob.eq(lut_read.data),
             self.draw.eq(lfsr.draw),
             self.spike.eq(self.draw < self.prob),

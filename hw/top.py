@@ -24,7 +24,7 @@ COUNTER_WIDTH = 32
 
 
 def timing_constants(config: Config) -> dict:
-    """The cycle counts the design promises (docs/spec.md section 9).
+    """The cycle counts the design promises (docs/spec.md section 9; model/cycles.py).
 
     A time step whose busiest tile has E events takes exactly
     ``max(E + read_latency, L) + N_Y + 3`` cycles (L = inputs_per_tile: the

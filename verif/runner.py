@@ -1,0 +1,56 @@
+"""Build the generated Verilog and run the cocotb tests on Icarus Verilog or Verilator.
+
+One build directory per (name, simulator), so parametrised tests can run in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from gen.generate import generate
+from spinaps.config import Config
+
+from .tools import verilator_env
+
+__all__ = ["SIMULATORS", "run_cocotb"]
+
+SIMULATORS = ("icarus", "verilator")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cocotb(*, sim: str, config: Config, name: str, testcase: str | list[str] | None = None,
+               weights: str | Path | None = None, images: int = 3, stalls: bool = False, seed: int = 1,
+               waves: bool = False, out_root: str | Path = "build/verif") -> Path:
+    """Generate ``config``, build it for ``sim`` and run ``verif/test_top.py``.
+
+    Returns the directory the tests ran in (it holds ``results.json`` and, with
+    ``waves``, the waveform). Raises if any cocotb test fails.
+    """
+    from cocotb_tools.runner import get_runner
+
+    if sim not in SIMULATORS:
+        raise ValueError(f"sim = {sim!r} is not allowed (allowed: {', '.join(SIMULATORS)})")
+    if sim == "verilator":
+        os.environ.update(verilator_env())
+    work = (ROOT / out_root / name / sim).resolve()
+    manifest = generate(config, work / "gen")
+    verilog = work / "gen" / f"{config.top_name}.v"
+    runner = get_runner(sim)
+    build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
+    runner.build(sources=[verilog], hdl_toplevel=manifest["top"], build_dir=work / "build",
+                 timescale=("1ns", "1ps"), waves=waves, build_args=build_args)
+    env = {"SPINAPS_MANIFEST": str(work / "gen" / "manifest.json"),
+           "SPINAPS_WEIGHTS": "" if weights is None else str(Path(weights).resolve()),
+           "SPINAPS_IMAGES": str(images), "SPINAPS_STALLS": "1" if stalls else "0",
+           "SPINAPS_RESULTS": str(work / "results.json"), "SPINAPS_SEED": str(seed)}
+    (work / "results.json").unlink(missing_ok=True)
+    runner.test(test_module="verif.test_top", hdl_toplevel=manifest["top"], build_dir=work / "build",
+                 test_dir=work, testcase=testcase, extra_env=env, waves=waves,
+                 results_xml=str(work / "results.xml"), timescale=("1ns", "1ps"))
+    return work
+
+
+def results(work: Path) -> dict:
+    return json.loads((work / "results.json").read_text())
