@@ -59,6 +59,7 @@ verify: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json
+	$(PY) benchmarks/simulation_speed.py --json $(BUILD)/bench/simulation_speed.json
 
 clean:
 	rm -rf $(BUILD)

@@ -20,11 +20,12 @@ SIMULATORS = ("icarus", "verilator")
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cocotb(*, sim: str, config: Config, name: str, testcase: str | list[str] | None = None,
+def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | list[str] | None = None,
                weights: str | Path | None = None, images: int = 3, stalls: bool = False, seed: int = 1,
                waves: bool = False, out_root: str | Path = "build/verif") -> Path:
     """Generate ``config``, build it for ``sim`` and run ``verif/test_top.py``.
 
+    The work directory is ``out_root/name/sim`` (``out_root/sim`` when ``name`` is None).
     Returns the directory the tests ran in (it holds ``results.json`` and, with
     ``waves``, the waveform). Raises if any cocotb test fails.
     """
@@ -34,7 +35,7 @@ def run_cocotb(*, sim: str, config: Config, name: str, testcase: str | list[str]
         raise ValueError(f"sim = {sim!r} is not allowed (allowed: {', '.join(SIMULATORS)})")
     if sim == "verilator":
         os.environ.update(verilator_env())
-    work = (ROOT / out_root / name / sim).resolve()
+    work = (ROOT / out_root / (name or "") / sim).resolve()
     manifest = generate(config, work / "gen")
     verilog = work / "gen" / f"{config.top_name}.v"
     runner = get_runner(sim)

@@ -38,7 +38,7 @@ def _main(argv=None):
     from model.weights import load_weights
     load_weights(args.weights, config)          # a bad weights file fails here, before any build
     start = time.perf_counter()
-    work = run_cocotb(sim=args.sim, config=config, name=args.sim, testcase="inference", weights=args.weights,
+    work = run_cocotb(sim=args.sim, config=config, name=None, testcase="inference", weights=args.weights,
                       images=args.n, waves=args.waves, out_root=args.out)
     results = json.loads((work / "results.json").read_text())
     results.update(simulator=args.sim, tiles=config.tiles, wall_seconds=time.perf_counter() - start)

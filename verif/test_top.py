@@ -8,6 +8,7 @@ stalls), SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED.
 
 import json
 import os
+import time
 
 import cocotb
 import numpy as np
@@ -64,6 +65,7 @@ async def setup(dut, params, *, program=True):
 async def inference(dut):
     """Program the network over the bus, run images, compare every step of every neuron."""
     params = parameters()
+    started = time.perf_counter()
     bench, alpha, bias = await setup(dut, params)
     c = bench.config
     pixels, labels = images(c, params["images"], params["seed"])
@@ -97,6 +99,8 @@ async def inference(dut):
         "step_bound_constant": bench.timing["step_bound_constant"],
         "max_step_excess": int(max(sc - int(golden.events[i, t].max()) for i, r in enumerate(records)
                                    for t, sc in enumerate(r.step_cycles))),
+        "simulated_cycles": bench.cycle,
+        "test_wall_seconds": time.perf_counter() - started,
     }
     if params["results"]:
         atomic_write_text(params["results"], json.dumps(result, indent=2) + "\n")
