@@ -30,7 +30,7 @@ def main():
     result = {"benchmark": "simulation_speed", "images": args.images, "design": "default (8 tiles)"}
     for sim in SIMULATORS:
         start = time.perf_counter()
-        work = run_cocotb(sim=sim, config=Config(), name=f"bench_{sim}", testcase="inference",
+        work = run_cocotb(sim=sim, config=Config(), name=f"bench_{sim}", testcase="images_match_golden",
                           weights=args.weights, images=args.images)
         wall = time.perf_counter() - start
         sim_results = json.loads((work / "results.json").read_text())

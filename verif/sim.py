@@ -38,8 +38,8 @@ def _main(argv=None):
     from model.weights import load_weights
     load_weights(args.weights, config)          # a bad weights file fails here, before any build
     start = time.perf_counter()
-    work = run_cocotb(sim=args.sim, config=config, name=None, testcase="inference", weights=args.weights,
-                      images=args.n, waves=args.waves, out_root=args.out)
+    work = run_cocotb(sim=args.sim, config=config, name=None, testcase="images_match_golden",
+                      weights=args.weights, images=args.n, waves=args.waves, out_root=args.out)
     results = json.loads((work / "results.json").read_text())
     results.update(simulator=args.sim, tiles=config.tiles, wall_seconds=time.perf_counter() - start)
     atomic_write_text(work / "results.json", json.dumps(results, indent=2) + "\n")

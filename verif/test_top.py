@@ -62,7 +62,7 @@ async def setup(dut, params, *, program=True):
 
 
 @cocotb.test()
-async def inference(dut):
+async def images_match_golden(dut):
     """Program the network over the bus, run images, compare every step of every neuron."""
     params = parameters()
     started = time.perf_counter()
@@ -205,7 +205,8 @@ async def write_failures(dut):
     assert await bench.read("WRITE_RETRIES") == retries
     assert await bench.read("WRITE_FAILURES") == failures
     assert retries + failures > 0, "no write failure was injected"
-    assert (failures > 0) == (c.write_retries == 0), "expected: retries fix every row, or none are allowed"
+    if params["results"]:
+        atomic_write_text(params["results"], json.dumps({"write_retries": retries, "write_failures": failures}) + "\n")
     assert await bench.status("WRITE_ERROR") == (failures > 0)
     if failures == 0:
         assert all(controllers[k].read_back(r) == wanted[k][r] for k in range(c.tiles)
