@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Config", "ConfigError", "FIELDS", "PRESETS", "LFSR_TAPS", "signed_width", "load_config"]
+__all__ = ["Config", "ConfigError", "FIELDS", "PRESETS", "LFSR_TAPS", "signed_width", "load_config",
+           "reference_markdown"]
 
 #: Maximal-length Fibonacci LFSR taps (Xilinx XAPP052, Table 3), numbered 1..W.
 #: tests/test_lfsr.py proves each is maximal from the step function itself.
@@ -346,6 +347,29 @@ PRESETS: dict[str, Config] = {
     "har": Config(dataset="idx", data_dir="data/har", n_inputs=561, n_outputs=6, tiles=16,
                   train_epochs=20),
 }
+
+
+def reference_markdown() -> str:
+    """The configuration reference (README): every field, its default, what it may be, by group."""
+    default = Config()
+    lines = []
+    for group in dict.fromkeys(f.group for f in FIELDS):
+        lines += [f"**{group.replace('_', ' ')}**", "", "| field | default | allowed | meaning |", "|---|---|---|---|"]
+        for f in FIELDS:
+            if f.group != group:
+                continue
+            if f.choices:
+                allowed = ", ".join(f"`{c}`" for c in f.choices)
+            elif f.kind is str:
+                allowed = "text"
+            else:
+                allowed = f"{f.lo} .. {f.hi}"
+            lines.append(f"| `{f.name}` | `{getattr(default, f.name)!r}` | {allowed} | {f.doc} |")
+        lines.append("")
+    lines.append("Bounds that depend on other fields: `tiles` ≤ `n_inputs`; `n_basis` ≤ `tau` (= `tau` for the "
+                 "identity basis); seeds < 2^`lfsr_width`; `prob_bits`, `pixel_bits` ≤ `lfsr_width`. "
+                 "Presets: " + ", ".join(f"`{name}`" for name in PRESETS) + ".")
+    return "\n".join(lines) + "\n"
 
 
 def load_config(path: str | Path | None = None, **overrides) -> Config:

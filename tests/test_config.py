@@ -121,3 +121,12 @@ def test_tile_partition_covers_every_input_once():
     inputs = sorted(j for k in range(c.tiles) for j in c.tile_inputs(k))
     assert inputs == list(range(c.n_inputs))
     assert max(len(c.tile_inputs(k)) for k in range(c.tiles)) == c.inputs_per_tile == 13
+
+
+def test_readme_configuration_reference_is_current():
+    from spinaps.__main__ import README, readme_with_reference
+
+    text = README.read_text()
+    assert readme_with_reference(text) == text, "run: python -m spinaps readme"
+    for f in FIELDS:
+        assert f"| `{f.name}` |" in text
