@@ -14,7 +14,7 @@ from .data import Dataset
 from .golden import decide, image_seeds, run_golden
 from .weights import Weights
 
-__all__ = ["evaluate", "ann_baseline", "format_table", "plot_accuracy"]
+__all__ = ["evaluate", "ann_baseline", "accuracy_by_deadline", "format_table", "plot_accuracy"]
 
 #: The paper's headline deadline: "75 % of the test performance in as few as 4 time steps".
 SHORT_DEADLINE = 4
@@ -28,6 +28,17 @@ def ann_baseline(config: Config, data: Dataset) -> float:
     model = LogisticRegression(max_iter=5000)
     model.fit(data.train_x / full_scale, data.train_y)
     return float((model.predict(data.test_x / full_scale) == data.test_y).mean())
+
+
+def accuracy_by_deadline(spike, potential, labels, *, tie_policy: str, timeout_policy: str) -> list[float]:
+    """Accuracy for every deadline T = 1 .. steps, from per-step spikes and potentials.
+
+    Works on the golden model's arrays and on what the RTL showed (steps after its
+    decision left empty): a deadline before the first spike only needs the steps before it.
+    """
+    return [float((decide(spike, potential, deadline=t, tie_policy=tie_policy,
+                          timeout_policy=timeout_policy)[0] == labels).mean())
+            for t in range(1, spike.shape[1] + 1)]
 
 
 def evaluate(config: Config, weights: Weights, data: Dataset, *, seeds: int = 5) -> dict:
@@ -44,14 +55,9 @@ def evaluate(config: Config, weights: Weights, data: Dataset, *, seeds: int = 5)
         result = run_golden(config, weights.alpha, weights.bias, data.test_x,
                             seed_encoder=image_seeds(config.seed_encoder, n, run=run, width=config.lfsr_width),
                             seed_spike=image_seeds(config.seed_spike, n, run=run, width=config.lfsr_width))
-        by_policy = {}
-        for policy in ("argmax_potential", "abstain"):
-            by_policy[policy] = [
-                float((decide(result.spike, result.potential, deadline=t, tie_policy=config.tie_policy,
-                              timeout_policy=policy)[0] == labels).mean())
-                for t in range(1, config.t_max + 1)]
-        forced.append(by_policy["argmax_potential"])
-        abstain.append(by_policy["abstain"])
+        for policy, curves in (("argmax_potential", forced), ("abstain", abstain)):
+            curves.append(accuracy_by_deadline(result.spike, result.potential, labels,
+                                               tie_policy=config.tie_policy, timeout_policy=policy))
         timed_out.append(float(result.timed_out.mean()))
         steps.append(float(result.decision_step.mean()))
         sops.append(float(result.sops(config.n_outputs).mean()))

@@ -6,10 +6,12 @@ empty for a random sparse network), SPINAPS_IMAGES, SPINAPS_STALLS (1: random AX
 stalls), SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED.
 """
 
+import io
 import json
 import os
 import time
 import warnings
+from pathlib import Path
 
 import cocotb
 import numpy as np
@@ -24,7 +26,7 @@ from model.sttram import SttRamMacro
 from model.lfsr import tile_seed
 from model.tile import pack_row, tile_and_row, tile_rows
 from model.weights import load_weights
-from spinaps.atomic import atomic_write_text
+from spinaps.atomic import atomic_write_bytes, atomic_write_text
 
 from .bench import Bench, compare_inference, random_network
 
@@ -109,7 +111,25 @@ async def images_match_golden(dut):
     }
     if params["results"]:
         atomic_write_text(params["results"], json.dumps(result, indent=2) + "\n")
+        save_rtl_trace(Path(params["results"]).with_name("rtl_trace.npz"), c, records, labels)
     assert not problems, f"{len(problems)} mismatches, first: " + "; ".join(problems[:5])
+
+
+def save_rtl_trace(path, config, records, labels):
+    """What the RTL showed, as arrays: potentials and spikes of the steps it ran (zero after),
+    its decisions and decision steps, so accuracy against the deadline can be computed from
+    the RTL itself (model.evaluate.accuracy_by_deadline)."""
+    n, steps, outputs = len(records), config.t_max, config.n_outputs
+    potential = np.zeros((n, steps, outputs), dtype=np.int64)
+    spike = np.zeros((n, steps, outputs), dtype=bool)
+    for i, record in enumerate(records):
+        for (t, o), values in record.trace.items():
+            potential[i, t - 1, o], spike[i, t - 1, o] = values["potential"], values["spike"]
+    buffer = io.BytesIO()
+    np.savez(buffer, potential=potential, spike=spike, decision=np.array([r.result_class for r in records]),
+             decision_step=np.array([r.result_step for r in records]),
+             labels=np.array([] if labels is None else labels))
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 @cocotb.test()

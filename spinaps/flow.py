@@ -1,0 +1,221 @@
+"""The whole flow in one command: trained network -> generated, verified, synthesised accelerator -> one report.
+
+    python -m spinaps run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator]
+                          [--out build/report]
+
+Steps: golden-model evaluation, generation, cocotb simulation against the golden model,
+synthesis, report. Each step's artefacts stay in its own folder under build/; the report
+(index.md, summary.json, PNGs) links them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .atomic import atomic_write_bytes, atomic_write_text
+from .config import Config
+
+__all__ = ["run_flow"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Steps:
+    """Numbered progress lines with the time each step took."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.start = total, 0, None
+
+    def begin(self, what: str):
+        self.done += 1
+        self.start = time.perf_counter()
+        print(f"[{self.done}/{self.total}] {what} ...", flush=True)
+
+    def end(self, where: str = ""):
+        print(f"      done in {time.perf_counter() - self.start:.1f} s" + (f": {where}" if where else ""), flush=True)
+
+
+def _rtl_accuracy(config: Config, trace_path: Path, labels) -> dict:
+    from model.evaluate import accuracy_by_deadline
+
+    with np.load(trace_path) as trace:
+        spike, potential = trace["spike"], trace["potential"]
+    return {policy: accuracy_by_deadline(spike, potential, labels, tie_policy=config.tie_policy,
+                                         timeout_policy=policy)
+            for policy in ("argmax_potential", "abstain")}
+
+
+def _plot_accuracy(path: Path, golden: dict, golden_same: dict, rtl: dict, ann: float, n: int):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    deadlines = np.arange(1, len(rtl["argmax_potential"]) + 1)
+    fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=120)
+    ax.plot(deadlines, np.array(golden["accuracy_by_deadline"]) * 100, "o-",
+            label=f"golden model, {golden['test_samples']} test digits x {golden['seeds']} seeds")
+    ax.plot(deadlines, np.array(golden_same) * 100, "s--", label=f"golden model, the {n} simulated digits")
+    ax.plot(deadlines, np.array(rtl["argmax_potential"]) * 100, "x:", color="black", markersize=8,
+            label=f"RTL (Verilog simulation), {n} digits")
+    ax.axhline(ann * 100, color="gray", ls=":", label="ANN (softmax regression)")
+    ax.set_xlabel("decision deadline T (algorithmic time steps)")
+    ax.set_ylabel("test accuracy (%), forced decision on timeout")
+    ax.set_ylim(0, 100)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _plot_efficiency(path: Path, synth: dict):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6), dpi=120)
+    techs = ["stt", "sram"]
+    labels = ["STT-RAM", "SRAM"]
+    logic_mm2 = synth["logic_area_um2"] / 1e6
+    macro_mm2 = [synth["macro_area_um2"][t] / 1e6 for t in techs]
+    axes[0].bar(labels, [logic_mm2] * 2, label="logic (synthesised)")
+    axes[0].bar(labels, macro_mm2, bottom=[logic_mm2] * 2, label="macros (analytic model)")
+    axes[0].set_ylabel("area (mm²)")
+    axes[0].legend(fontsize=8)
+    axes[1].bar(labels, [synth["gsops_per_w_per_mm2"][t] for t in techs], color=["tab:green", "tab:red"])
+    axes[1].set_ylabel("GSOPS/W/mm²")
+    axes[1].set_title(f"STT-RAM / SRAM = {synth['stt_over_sram']:.2f}x")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str = "verilator",
+             build: Path = ROOT / "build") -> dict:
+    from model.data import load_dataset
+    from model.evaluate import accuracy_by_deadline, evaluate
+    from model.golden import image_seeds, run_golden
+    from model.weights import load_weights
+    from verif.runner import run_cocotb
+
+    weights_data = load_weights(weights, config)       # a bad file fails before any work
+    out.mkdir(parents=True, exist_ok=True)
+    steps = Steps(5)
+
+    steps.begin("evaluating the golden model on the test split (5 seeds)")
+    data = load_dataset(config)
+    golden = evaluate(config, weights_data, data, seeds=5)
+    atomic_write_text(out / "golden_report.json", json.dumps(golden, indent=2) + "\n")
+    steps.end(str(out / "golden_report.json"))
+
+    steps.begin(f"generating the {config.tiles}-tile design and simulating {n} test digits on {sim} "
+                "against the golden model")
+    work = run_cocotb(sim=sim, config=config, name=None, testcase="images_match_golden", weights=weights,
+                      images=n, out_root=build / "sim")
+    sim_results = json.loads((work / "results.json").read_text())
+    labels = data.test_y[:n]
+    rtl = _rtl_accuracy(config, work / "rtl_trace.npz", labels)
+    same = run_golden(config, weights_data.alpha, weights_data.bias, data.test_x[:n],
+                      seed_encoder=image_seeds(config.seed_encoder, n, width=config.lfsr_width),
+                      seed_spike=image_seeds(config.seed_spike, n, width=config.lfsr_width))
+    golden_same = accuracy_by_deadline(same.spike, same.potential, labels, tie_policy=config.tie_policy,
+                                       timeout_policy="argmax_potential")
+    steps.end(f"{sim_results['mismatches']} mismatches; {work / 'results.json'}")
+
+    steps.begin("synthesising the logic (Yosys, liberty) and modelling the macros")
+    synth_dir = build / "synth"
+    config_file = out / "config.yaml"          # the configuration of this run, as a file synth can read
+    atomic_write_text(config_file, yaml.safe_dump(config.to_dict(), sort_keys=False))
+    subprocess.run([sys.executable, "-m", "synth", "--config", str(config_file), "--weights", str(weights),
+                    "--gen-dir", str(work / "gen"), "--out", str(synth_dir)], cwd=ROOT, check=True)
+    synth = json.loads((synth_dir / "report.json").read_text())
+    steps.end(str(synth_dir / "report.json"))
+
+    steps.begin("plotting")
+    _plot_accuracy(out / "accuracy_vs_deadline.png", golden, golden_same, rtl, golden["ann_accuracy"], n)
+    _plot_efficiency(out / "efficiency.png", synth)
+    if (synth_dir / "area.png").exists():
+        shutil.copyfile(synth_dir / "area.png", out / "area_breakdown.png")
+    steps.end()
+
+    steps.begin("writing the report")
+    summary = {
+        "config": config.to_dict(),
+        "weights": str(weights),
+        "accuracy_golden": golden["accuracy"],
+        "accuracy_golden_abstain": golden["accuracy_abstain"],
+        "accuracy_golden_at_deadline_4": golden.get("accuracy_at_deadline_4"),
+        "accuracy_golden_simulated_digits": golden_same[-1],
+        "accuracy_rtl": rtl["argmax_potential"][-1],
+        "accuracy_rtl_by_deadline": rtl["argmax_potential"],
+        "accuracy_rtl_abstain": rtl["abstain"][-1],
+        "simulated_digits": n,
+        "simulator": sim,
+        "mismatches": sim_results["mismatches"],
+        "ann_accuracy": golden["ann_accuracy"],
+        "cycles_per_inference": sim_results["cycles_per_inference"],
+        "cycles_per_step": sim_results["cycles_per_step"],
+        "utilization": sim_results["utilization"],
+        "sops_per_inference": sim_results["sops_per_inference"],
+        "logic_area_um2": synth["logic_area_um2"],
+        "macro_area_um2": synth["macro_area_um2"],
+        "fmax_mhz": synth["fmax_mhz"],
+        "gsops": synth["gsops"],
+        "gsops_per_w_per_mm2": synth["gsops_per_w_per_mm2"],
+        "stt_over_sram": synth["stt_over_sram"],
+        "liberty": synth.get("liberty"),
+        "yosys_version": synth.get("yosys_version"),
+    }
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=2) + "\n")
+    atomic_write_text(out / "index.md", _markdown(summary, golden, synth, work, synth_dir))
+    steps.end(str(out / "index.md"))
+    return summary
+
+
+def _markdown(s: dict, golden: dict, synth: dict, work: Path, synth_dir: Path) -> str:
+    from model.evaluate import format_table
+
+    c = s["config"]
+    pct = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
+    lines = [
+        "# spinaps report", "",
+        f"Network {c['n_inputs']} → {c['n_outputs']} ({c['dataset']}), {c['tiles']} tiles, τ = {c['tau']}, "
+        f"{c['weight_bits']}-bit weights, T_max = {c['t_max']}; weights `{s['weights']}`.", "",
+        "| | value |", "|---|---|",
+        f"| accuracy, golden model (test split, 5 seeds, forced) | {pct(s['accuracy_golden'])} |",
+        f"| accuracy, golden model at a 4-step deadline | {pct(s['accuracy_golden_at_deadline_4'])} |",
+        f"| accuracy, RTL ({s['simulated_digits']} digits, {s['simulator']}) | {pct(s['accuracy_rtl'])} "
+        f"(golden on the same digits: {pct(s['accuracy_golden_simulated_digits'])}) |",
+        f"| bit-exact mismatches (every step, tile, neuron) | {s['mismatches']} |",
+        f"| ANN baseline (softmax regression) | {pct(s['ann_accuracy'])} |",
+        f"| cycles per inference / per step | {s['cycles_per_inference']:.1f} / {s['cycles_per_step']:.1f} |",
+        f"| utilisation (SOPs / cycles × tiles × N_Y) | {pct(s['utilization'])} |",
+        f"| logic area ({Path(str(s['liberty'])).name}) | {s['logic_area_um2']:,.0f} µm² |",
+        f"| macro area STT-RAM / SRAM (analytic) | {s['macro_area_um2']['stt']:,.0f} / "
+        f"{s['macro_area_um2']['sram']:,.0f} µm² |",
+        f"| f_max | {s['fmax_mhz']:.1f} MHz |",
+        f"| GSOPS | {s['gsops']:.3g} |",
+        f"| GSOPS/W/mm² STT-RAM / SRAM | {s['gsops_per_w_per_mm2']['stt']:.3g} / "
+        f"{s['gsops_per_w_per_mm2']['sram']:.3g} |",
+        f"| STT-RAM over SRAM | {s['stt_over_sram']:.2f}× (the paper reports 4×) |", "",
+        "![accuracy against deadline](accuracy_vs_deadline.png)", "",
+        "![area and efficiency](efficiency.png)", "",
+        "## Golden model", "", format_table(golden), "",
+        "## Artefacts", "",
+        f"- generated design: `{work / 'gen'}` (Verilog, manifest, register map, C header)",
+        f"- simulation: `{work / 'results.json'}`, trace `{work / 'rtl_trace.npz'}`",
+        f"- synthesis: `{synth_dir / 'report.md'}`, `{synth_dir / 'report.json'}`", "",
+    ]
+    return "\n".join(lines)
