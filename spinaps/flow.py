@@ -139,7 +139,8 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
     config_file = out / "config.yaml"          # the configuration of this run, as a file synth can read
     atomic_write_text(config_file, yaml.safe_dump(config.to_dict(), sort_keys=False))
     subprocess.run([sys.executable, "-m", "synth", "--config", str(config_file), "--weights", str(weights),
-                    "--gen-dir", str(work / "gen"), "--out", str(synth_dir)], cwd=ROOT, check=True)
+                    "--gen-dir", str(work / "gen"), "--sim-dir", str(build / "sim"), "--cycles-from", "sim",
+                    "--out", str(synth_dir)], cwd=ROOT, check=True)
     synth = json.loads((synth_dir / "report.json").read_text())
     steps.end(str(synth_dir / "report.json"))
 

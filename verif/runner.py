@@ -22,10 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | list[str] | None = None,
                weights: str | Path | None = None, images: int = 3, stalls: bool = False, seed: int = 1,
-               waves: bool = False, out_root: str | Path = "build/verif") -> Path:
+               waves: bool = False, out_root: str | Path = "build/verif", gen_dir: Path | None = None,
+               sources: list[Path] | None = None, build_args: list[str] | None = None) -> Path:
     """Generate ``config``, build it for ``sim`` and run ``verif/test_top.py``.
 
     The work directory is ``out_root/name/sim`` (``out_root/sim`` when ``name`` is None).
+    ``gen_dir`` and ``sources`` run an existing design instead (e.g. a gate-level netlist
+    with its cell models): the manifest is read from ``gen_dir``.
     Returns the directory the tests ran in (it holds ``results.json`` and, with
     ``waves``, the waveform). Raises if any cocotb test fails.
     """
@@ -36,13 +39,18 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     if sim == "verilator":
         os.environ.update(verilator_env())
     work = (ROOT / out_root / (name or "") / sim).resolve()
-    manifest = generate(config, work / "gen")
-    verilog = work / "gen" / f"{config.top_name}.v"
+    if gen_dir is None:
+        gen_dir = work / "gen"
+        manifest = generate(config, gen_dir)
+    else:
+        manifest = json.loads((Path(gen_dir) / "manifest.json").read_text())
+    sources = sources or [Path(gen_dir) / f"{config.top_name}.v"]
     runner = get_runner(sim)
-    build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
-    runner.build(sources=[verilog], hdl_toplevel=manifest["top"], build_dir=work / "build",
+    if build_args is None:
+        build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
+    runner.build(sources=sources, hdl_toplevel=manifest["top"], build_dir=work / "build",
                  timescale=("1ns", "1ps"), waves=waves, build_args=build_args)
-    env = {"SPINAPS_MANIFEST": str(work / "gen" / "manifest.json"),
+    env = {"SPINAPS_MANIFEST": str(Path(gen_dir) / "manifest.json"),
            "SPINAPS_WEIGHTS": "" if weights is None else str(Path(weights).resolve()),
            "SPINAPS_IMAGES": str(images), "SPINAPS_STALLS": "1" if stalls else "0",
            "SPINAPS_RESULTS": str(work / "results.json"), "SPINAPS_SEED": str(seed)}

