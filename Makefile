@@ -1,7 +1,9 @@
 # spinaps — the README's two commands are 'make run' and 'make test'.
 # Both set up what they need first (scripts/setup.sh): Debian packages, .venv, pinned pip packages.
 #
-#   make run  [CONFIG=path.yaml]   train (or reuse cached weights) and evaluate the golden model
+#   make run  [CONFIG=path.yaml] [TILES=N]
+#                                  train (or reuse cached weights), evaluate the golden model, generate,
+#                                  simulate 100 digits on Verilator, synthesise; report in build/report
 #   make test                      the test suite
 #   make gen  [TILES=8] [CONFIG=..] generate the accelerator's Verilog and manifest into build/gen
 #   make sim  [SIM=icarus|verilator] [TILES=8] [N=100] [WAVES=1]
@@ -32,7 +34,7 @@ SIM    ?= verilator
 N      ?= 100
 WAVES  ?=
 
-.PHONY: setup run test gen sim verify synth synth-sweep gls bench clean
+.PHONY: setup run eval test gen sim verify synth synth-sweep gls bench clean
 
 setup: $(STAMP)
 
@@ -45,6 +47,9 @@ $(WEIGHTS): $(wildcard model/*.py spinaps/*.py) $(CONFIG) | $(STAMP)
 	$(PY) -m model train $(CONFIG_ARG) --out $@
 
 run: $(STAMP) $(WEIGHTS)
+	$(PY) -m spinaps run $(CONFIG_ARG) $(TILES_ARG) --weights $(WEIGHTS) --n $(N) --out $(BUILD)/report
+
+eval: $(STAMP) $(WEIGHTS)
 	$(PY) -m model eval $(CONFIG_ARG) --weights $(WEIGHTS) --json $(EVAL)/report.json --plot $(EVAL)/accuracy.png
 
 test: $(STAMP)

@@ -91,7 +91,7 @@ def _plot_efficiency(path: Path, synth: dict):
     axes[0].bar(labels, [logic_mm2] * 2, label="logic (synthesised)")
     axes[0].bar(labels, macro_mm2, bottom=[logic_mm2] * 2, label="macros (analytic model)")
     axes[0].set_ylabel("area (mm²)")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="lower center")
     axes[1].bar(labels, [synth["gsops_per_w_per_mm2"][t] for t in techs], color=["tab:green", "tab:red"])
     axes[1].set_ylabel("GSOPS/W/mm²")
     axes[1].set_title(f"STT-RAM / SRAM = {synth['stt_over_sram']:.2f}x")
@@ -105,7 +105,7 @@ def _plot_efficiency(path: Path, synth: dict):
 def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str = "verilator",
              build: Path = ROOT / "build") -> dict:
     from model.data import load_dataset
-    from model.evaluate import accuracy_by_deadline, evaluate
+    from model.evaluate import accuracy_by_deadline, evaluate, format_table
     from model.golden import image_seeds, run_golden
     from model.weights import load_weights
     from verif.runner import run_cocotb
@@ -118,6 +118,7 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
     data = load_dataset(config)
     golden = evaluate(config, weights_data, data, seeds=5)
     atomic_write_text(out / "golden_report.json", json.dumps(golden, indent=2) + "\n")
+    print(format_table(golden))
     steps.end(str(out / "golden_report.json"))
 
     steps.begin(f"generating the {config.tiles}-tile design and simulating {n} test digits on {sim} "

@@ -49,7 +49,7 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     if build_args is None:
         build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
     runner.build(sources=sources, hdl_toplevel=manifest["top"], build_dir=work / "build",
-                 timescale=("1ns", "1ps"), waves=waves, build_args=build_args)
+                 timescale=("1ns", "1ps"), waves=waves, build_args=build_args, log_file=work / "build.log")
     env = {"SPINAPS_MANIFEST": str(Path(gen_dir) / "manifest.json"),
            "SPINAPS_WEIGHTS": "" if weights is None else str(Path(weights).resolve()),
            "SPINAPS_IMAGES": str(images), "SPINAPS_STALLS": "1" if stalls else "0",
