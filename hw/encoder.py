@@ -55,7 +55,7 @@ class RateEncoder(wiring.Component):
         m = Module()
         salt = (self.tile * TILE_SEED_SALT) & ((1 << self.lfsr_width) - 1)
         m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=self.pixel_bits, salt=salt)
-        spikes = Array(Signal(name=f"x{l}") for l in range(self.inputs))
+        spikes = Array(Signal(name=f"x{local}") for local in range(self.inputs))
         index = Signal(range(self.inputs))
         m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.load)]
         m.d.comb += self.x.eq(Cat(*spikes))

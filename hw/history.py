@@ -31,10 +31,10 @@ class SpikeHistory(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        lanes = [Signal(self.tau, name=f"h{l}") for l in range(self.inputs)]
+        lanes = [Signal(self.tau, name=f"h{local}") for local in range(self.inputs)]
         m.d.comb += self.bits.eq(Cat(*lanes))
         with m.If(self.clear):
             m.d.sync += [lane.eq(0) for lane in lanes]
         with m.Elif(self.shift):
-            m.d.sync += [lane.eq(Cat(self.x[l], lane[:-1])) for l, lane in enumerate(lanes)]
+            m.d.sync += [lane.eq(Cat(self.x[local], lane[:-1])) for local, lane in enumerate(lanes)]
         return m

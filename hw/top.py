@@ -128,7 +128,7 @@ class Accelerator(wiring.Component):
             tile = Tile(config=c, tile=k, init=init)
             m.submodules[f"tile{k}"] = tile
             tiles.append(tile)
-            m.d.comb += [tile.pixels[l].eq(pixels[j]) for l, j in enumerate(c.tile_inputs(k))]
+            m.d.comb += [tile.pixels[local].eq(pixels[j]) for local, j in enumerate(c.tile_inputs(k))]
             m.d.comb += [tile.seed.eq(seed_encoder), tile.clear_error.eq(clear_error),
                          tile.prog_en.eq(prog_start & ~prog_read_back & (prog_tile == k)),
                          tile.rb_en.eq(prog_start & prog_read_back & (prog_tile == k)),

@@ -15,8 +15,7 @@ from tqdm import tqdm
 from spinaps.config import Config
 
 from .data import Dataset
-from .snn import (basis_functions, basis_gradient, first_to_spike_loglik, history_of,
-                  kernel_from_basis, potentials)
+from .snn import basis_functions, basis_gradient, first_to_spike_loglik, history_of, kernel_from_basis, potentials
 from .weights import Weights
 
 __all__ = ["train", "quantise"]

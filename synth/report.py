@@ -88,7 +88,8 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
     """Cycles, SOPs and utilisation per inference, and where they come from.
 
     From ``<sim_dir>/<sim>/results.json`` (``python -m verif.sim``) when one exists for this
-    configuration (its ``gen/manifest.json``, or else its ``tiles``) and was bit-exact; otherwise from the golden model on the test split with the weights
+    configuration (its ``gen/manifest.json``, or else its ``tiles``) and was bit-exact; otherwise from the
+    golden model on the test split with the weights
     (``model.cycles.inference_cycles``, ``GoldenResult.sops``; image seeds as in evaluation, run 0),
     which the RTL matches cycle for cycle. ``source`` is ``"auto"`` (that order), ``"sim"`` or ``"golden"``.
 

@@ -646,7 +646,8 @@ def static_timing(flat: dict, *, top: str, liberty_path: str | Path, tech: dict)
     the clock is ideal and every flip-flop is treated as clocked on the same edge (a
     falling-edge or latch-based design would need half-cycle paths, which this does not do).
     Paths from inputs and from registers are propagated separately, so that the worst path of
-    every group (in2reg, reg2reg, reg2out, in2out) is exact. A macro black box launches and captures like the liberty's smallest
+    every group (in2reg, reg2reg, reg2out, in2out) is exact. A macro black box launches and captures like
+    the liberty's smallest
     flip-flop (its array access is budgeted separately by ``read_latency`` cycles). Inputs arrive
     at time 0; outputs must arrive by the clock edge.
 

@@ -2,12 +2,11 @@
 
 import numpy as np
 import pytest
+from reference import reference_inference, reference_lut
 
 from model.golden import ABSTAIN, decide, image_seeds, run_golden
 from model.sigmoid_lut import lut_lookup, sigmoid_lut
 from spinaps.config import PRESETS, Config
-
-from reference import reference_inference, reference_lut
 
 VARIANTS = {
     "default": {},

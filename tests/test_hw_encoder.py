@@ -2,12 +2,11 @@
 
 import numpy as np
 import pytest
+from amaranth_sim import simulate
 
 from hw.encoder import RateEncoder
 from model.encoder import encode
 from spinaps.config import Config
-
-from amaranth_sim import simulate
 
 
 def ref_spikes(config, tile, pixels, seed, steps):
@@ -37,7 +36,7 @@ def rtl_spikes(config, tile, pixels, seed, steps):
                 cycles += 1
             assert cycles == len(inputs)       # one input per cycle
             x = ctx.get(dut.x)
-            out.append([(x >> l) & 1 for l in range(len(inputs))])
+            out.append([(x >> local) & 1 for local in range(len(inputs))])
 
     simulate(dut, testbench)
     return out

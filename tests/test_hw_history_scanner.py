@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
+from amaranth_sim import simulate
 
 from hw.history import SpikeHistory
 from hw.scanner import EventScanner
 from model.history import history_bits
 from model.scanner import scan
-
-from amaranth_sim import simulate
 
 
 @pytest.mark.parametrize("inputs, tau", [(8, 8), (3, 2), (1, 1), (5, 4)])

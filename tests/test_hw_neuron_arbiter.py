@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from amaranth_sim import simulate
 
 from hw.arbiter import FirstToSpikeArbiter
 from hw.neuron import NeuronStage
@@ -12,8 +13,6 @@ from model.golden import ABSTAIN, decide
 from model.lfsr import nonzero_seed
 from model.neuron import neuron_step
 from spinaps.config import Config
-
-from amaranth_sim import simulate
 
 POLICIES = list(itertools.product(["lowest_index", "max_potential"], ["abstain", "argmax_potential"]))
 

@@ -2,14 +2,13 @@
 
 import numpy as np
 import pytest
+from amaranth_sim import simulate
 
 from hw.tile import Tile
 from model.encoder import encode
 from model.history import history_bits
 from model.tile import tile_rows, tile_step
 from spinaps.config import Config
-
-from amaranth_sim import simulate
 
 
 @pytest.mark.parametrize("changes, tile", [({}, 3), (dict(tiles=3, tau=3, n_basis=3, read_latency=3), 2),

@@ -6,14 +6,13 @@ cocotb testbenches in verif/ drive the generated Verilog with cocotbext-axi.
 
 import numpy as np
 import pytest
+from amaranth_sim import simulate
 
 from hw.regmap import CTRL_CLEAR_DONE, CTRL_START, PROG_READ_BACK, STATUS_BITS, register_map
 from hw.top import Accelerator, timing_constants
 from model.golden import image_seeds, run_golden
 from model.tile import pack_row, tile_and_row
-from spinaps.config import PRESETS, Config
-
-from amaranth_sim import simulate
+from spinaps.config import PRESETS
 
 OKAY, SLVERR = 0b00, 0b10
 

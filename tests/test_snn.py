@@ -3,8 +3,7 @@
 import numpy as np
 
 from model.golden import spike_history
-from model.snn import (basis_functions, basis_gradient, first_to_spike_loglik, kernel_from_basis,
-                       potentials)
+from model.snn import basis_functions, basis_gradient, first_to_spike_loglik, kernel_from_basis, potentials
 from model.train import _loglik_and_grads
 from spinaps.config import Config
 

@@ -10,7 +10,6 @@ cycles_per_step, utilization (and more).
 import json
 import sys
 import time
-from pathlib import Path
 
 from spinaps.atomic import atomic_write_text
 from spinaps.cli import ArgumentParser, run_cli

@@ -21,9 +21,9 @@ from cocotbext.axi import AxiResp
 from hw.regmap import CTRL_CLEAR_ERROR, CTRL_START
 from model.data import load_dataset
 from model.golden import image_seeds, run_golden
+from model.lfsr import tile_seed
 from model.memctrl import MemoryController
 from model.sttram import SttRamMacro
-from model.lfsr import tile_seed
 from model.tile import pack_row, tile_and_row, tile_rows
 from model.weights import load_weights
 from spinaps.atomic import atomic_write_bytes, atomic_write_text
