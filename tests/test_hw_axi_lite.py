@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from amaranth import Elaboratable, Module, Signal
-from amaranth.sim import Simulator
+from amaranth_sim import simulate
 
 from hw.axi_lite import RESP_OKAY, RESP_SLVERR, AxiLiteSlave
 
@@ -191,13 +191,6 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
         ctx.set(sig, 0)
     return log
 
-
-
-def simulate(top, body):
-    sim = Simulator(top)
-    sim.add_clock(1e-6)
-    sim.add_testbench(body)
-    sim.run()
 
 
 def events(log, kind):

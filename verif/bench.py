@@ -24,7 +24,7 @@ from model.golden import GoldenResult
 from model.tile import tile_and_row
 from spinaps.config import Config
 
-__all__ = ["Bench", "InferenceRecord", "compare_inference", "random_network"]
+__all__ = ["Bench", "InferenceRecord", "compare_inference"]
 
 CLOCK_NS = 10
 
@@ -251,13 +251,3 @@ def compare_inference(config: Config, timing: dict, golden: GoldenResult, n: int
     return problems
 
 
-
-def random_network(config: Config, seed: int):
-    """Sparse full-range weights and biases around -4 (real units): inferences run several
-    steps and accumulate many events, so every part of the datapath is exercised."""
-    rng = np.random.default_rng(seed)
-    shape = (config.n_inputs, config.tau, config.n_outputs)
-    alpha = rng.integers(config.weight_min, config.weight_max + 1, shape) * (rng.random(shape) < 0.05)
-    bias = rng.integers(max(config.bias_min, -5 << config.weight_frac_bits), -3 << config.weight_frac_bits,
-                        config.n_outputs)
-    return alpha, bias

@@ -28,7 +28,8 @@ from model.tile import pack_row, tile_and_row, tile_rows
 from model.weights import load_weights
 from spinaps.atomic import atomic_write_bytes, atomic_write_text
 
-from .bench import Bench, compare_inference, random_network
+from .bench import Bench, compare_inference
+from .stimulus import random_network
 
 # cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates (setimmediatevalue, the read
 # response's data field): its warnings, not ours, so they stay warnings under PYTHONWARNINGS=error.
