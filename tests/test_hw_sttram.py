@@ -4,7 +4,7 @@ import random
 
 import pytest
 from amaranth import ClockDomain, Module
-from amaranth.sim import Simulator
+from amaranth_sim import simulate
 
 from hw.sttram import SttRamMacro
 from hw.sttram import failure_threshold as hw_failure_threshold
@@ -26,12 +26,6 @@ def make_model(dut):
     return ModelMacro(rows=dut.rows, row_bits=dut.row_bits, write_error_rate=dut.write_error_rate,
                       seed=dut.seed, lfsr_width=dut.lfsr_width, init=dut.init)
 
-
-def simulate(top, testbench):
-    sim = Simulator(top)
-    sim.add_clock(1e-6)
-    sim.add_testbench(testbench)
-    sim.run()
 
 
 async def rtl_write(ctx, dut, row, data):
