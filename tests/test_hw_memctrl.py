@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from amaranth.sim import Simulator
+from amaranth_sim import simulate
 
 from hw.memctrl import MemoryController
 from model.memctrl import MemoryController as ModelController
@@ -91,13 +91,6 @@ async def rtl_read_rows(ctx, dut, rows):
         await ctx.tick()
     ctx.set(dut.rd_en, 0)
     return out
-
-
-def simulate(dut, testbench):
-    sim = Simulator(dut)
-    sim.add_clock(1e-6)
-    sim.add_testbench(testbench)
-    sim.run()
 
 
 def ref_session(dut, programs):
