@@ -123,9 +123,26 @@ def _load_idx(config: Config) -> Dataset:
                    scale(images["test"]), arrays["test_labels"].astype(np.int64))
 
 
+#: Size and seed of the ``random`` data set (uniform pixels, uniform labels: no signal to learn).
+RANDOM_SIZES, RANDOM_SEED = (256, 64), 0x5EED
+
+
+def _load_random(config: Config) -> Dataset:
+    rng = np.random.default_rng(RANDOM_SEED)
+    x = rng.integers(0, 1 << config.pixel_bits, (sum(RANDOM_SIZES), config.n_inputs))
+    y = rng.integers(0, config.n_outputs, sum(RANDOM_SIZES))
+    n = RANDOM_SIZES[0]
+    return Dataset("random", x[:n], y[:n], x[n:], y[n:])
+
+
+_LOADERS = {"digits": _load_digits, "idx": _load_idx, "random": _load_random}
+
+
 def load_dataset(config: Config) -> Dataset:
     """The data set the configuration names, checked against n_inputs and n_outputs."""
-    data = _load_digits(config) if config.dataset == "digits" else _load_idx(config)
+    if config.dataset not in _LOADERS:
+        raise DataError(f"dataset = {config.dataset!r} has no loader yet")
+    data = _LOADERS[config.dataset](config)
     if data.train_x.shape[1] != config.n_inputs:
         raise DataError(f"data set {data.name!r} has {data.train_x.shape[1]} inputs but "
                         f"n_inputs = {config.n_inputs}")

