@@ -6,10 +6,32 @@ from amaranth.lib.wiring import In, Out
 
 from .params import check_range
 
-__all__ = ["AxiLiteSlave", "RESP_OKAY", "RESP_SLVERR"]
+__all__ = ["AxiLiteSignature", "RegisterBusSignature", "AxiLiteSlave", "RESP_OKAY", "RESP_SLVERR"]
 
 RESP_OKAY = 0b00
 RESP_SLVERR = 0b10
+
+
+class AxiLiteSignature(wiring.Signature):
+    """An AXI4-Lite interface with 32-bit data, as the master sees it (a slave takes ``In(...)``)."""
+
+    def __init__(self, *, addr_width: int):
+        super().__init__({
+            "awaddr": Out(addr_width), "awprot": Out(3), "awvalid": Out(1), "awready": In(1),
+            "wdata": Out(32), "wstrb": Out(4), "wvalid": Out(1), "wready": In(1),
+            "bresp": In(2), "bvalid": In(1), "bready": Out(1),
+            "araddr": Out(addr_width), "arprot": Out(3), "arvalid": Out(1), "arready": In(1),
+            "rdata": In(32), "rresp": In(2), "rvalid": In(1), "rready": Out(1),
+        })
+
+
+class RegisterBusSignature(wiring.Signature):
+    """Register-access strobes, as the bus slave sees them: one access per cycle (``we`` or ``re``)
+    at ``addr``, answered combinationally in that cycle with ``rdata`` and ``err`` (SLVERR)."""
+
+    def __init__(self, *, addr_width: int):
+        super().__init__({"addr": Out(addr_width), "wdata": Out(32), "wstrb": Out(4), "we": Out(1), "re": Out(1),
+                          "rdata": In(32), "err": In(1)})
 
 
 class AxiLiteSlave(wiring.Component):
@@ -41,68 +63,28 @@ class AxiLiteSlave(wiring.Component):
 
     Members
     -------
-    awaddr : In(addr_width)
-    awprot : In(3)
-        Ignored (accepted for interface completeness).
-    awvalid : In(1)
-    awready : Out(1)
-        High while no write address is held and no write response is pending.
-    wdata : In(32)
-    wstrb : In(4)
-    wvalid : In(1)
-    wready : Out(1)
-        High while no write data is held and no write response is pending.
-    bresp : Out(2)
-        OKAY (0b00), or SLVERR (0b10) when the register file refused the write.
-    bvalid : Out(1)
-    bready : In(1)
-    araddr : In(addr_width)
-    arprot : In(3)
-        Ignored (accepted for interface completeness).
-    arvalid : In(1)
-    arready : Out(1)
-        High while no read address is held and no read response is pending.
-    rdata : Out(32)
-        ``reg_rdata`` as captured in the ``reg_re`` cycle (also when refused).
-    rresp : Out(2)
-        OKAY (0b00), or SLVERR (0b10) when the register file refused the read.
-    rvalid : Out(1)
-    rready : In(1)
-    reg_addr : Out(addr_width)
-        Byte address of the access: the read address in a ``reg_re`` cycle,
-        otherwise the last captured write address.
-    reg_wdata : Out(32)
-        Write data; meaningful when ``reg_we`` is high.
-    reg_wstrb : Out(4)
-        Byte enables (bit i: byte i of ``reg_wdata``); meaningful when ``reg_we``
-        is high. The register file applies them.
-    reg_we : Out(1)
-        One-cycle pulse: perform this write.
-    reg_re : Out(1)
-        One-cycle pulse: perform this read.
-    reg_rdata : In(32)
-        Read data, driven combinationally by the register file in the
-        ``reg_re`` cycle.
-    reg_err : In(1)
-        Driven combinationally by the register file in the ``reg_we``/``reg_re``
-        cycle: 1 refuses the access (SLVERR).
+    bus : In(AxiLiteSignature)
+        The AXI4-Lite slave port. ``awprot``/``arprot`` are ignored (accepted for interface
+        completeness). ``awready``/``wready`` are high while no write address (data) is held and
+        no write response is pending, ``arready`` likewise for reads. ``bresp``/``rresp`` are OKAY
+        (0b00), or SLVERR (0b10) when the register file refused the access. ``rdata`` is
+        ``reg.rdata`` as captured in the ``reg.re`` cycle (also when refused).
+    reg : Out(RegisterBusSignature)
+        ``addr`` is the byte address of the access: the read address in a ``re`` cycle, otherwise
+        the last captured write address; ``wdata``/``wstrb`` are meaningful when ``we`` is high
+        (the register file applies the byte enables); ``we``/``re`` are one-cycle pulses;
+        ``rdata`` and ``err`` are driven combinationally by the register file in that cycle.
     """
 
     def __init__(self, *, addr_width: int = 16):
         check_range(self, "addr_width", addr_width, 4, 32)
         self.addr_width = addr_width
-        super().__init__({
-            "awaddr": In(addr_width), "awprot": In(3), "awvalid": In(1), "awready": Out(1),
-            "wdata": In(32), "wstrb": In(4), "wvalid": In(1), "wready": Out(1),
-            "bresp": Out(2), "bvalid": Out(1), "bready": In(1),
-            "araddr": In(addr_width), "arprot": In(3), "arvalid": In(1), "arready": Out(1),
-            "rdata": Out(32), "rresp": Out(2), "rvalid": Out(1), "rready": In(1),
-            "reg_addr": Out(addr_width), "reg_wdata": Out(32), "reg_wstrb": Out(4),
-            "reg_we": Out(1), "reg_re": Out(1), "reg_rdata": In(32), "reg_err": In(1),
-        })
+        super().__init__({"bus": In(AxiLiteSignature(addr_width=addr_width)),
+                          "reg": Out(RegisterBusSignature(addr_width=addr_width))})
 
     def elaborate(self, platform):
         m = Module()
+        bus, reg = self.bus, self.reg
 
         # Captured channels: each "held" flag stays set until the access is performed.
         # Ports are driven directly (no internal copies) so that the Verilog has no
@@ -118,38 +100,38 @@ class AxiLiteSlave(wiring.Component):
         # Ready only from registers: no input-to-output combinational path, and
         # no new write (read) is accepted until its B (R) handshake is done.
         m.d.comb += [
-            self.awready.eq(~aw_held & ~self.bvalid),
-            self.wready.eq(~w_held & ~self.bvalid),
-            self.arready.eq(~ar_held & ~self.rvalid),
+            bus.awready.eq(~aw_held & ~bus.bvalid),
+            bus.wready.eq(~w_held & ~bus.bvalid),
+            bus.arready.eq(~ar_held & ~bus.rvalid),
         ]
 
         # A read goes first unless a write is also ready and the last access was a read.
         m.d.comb += [
             write_ready.eq(aw_held & w_held),
-            self.reg_re.eq(ar_held & (~write_ready | ~read_last)),
-            self.reg_we.eq(write_ready & ~self.reg_re),
-            self.reg_addr.eq(Mux(self.reg_re, raddr, waddr)),
+            reg.re.eq(ar_held & (~write_ready | ~read_last)),
+            reg.we.eq(write_ready & ~reg.re),
+            reg.addr.eq(Mux(reg.re, raddr, waddr)),
         ]
 
-        with m.If(self.awvalid & self.awready):
-            m.d.sync += [aw_held.eq(1), waddr.eq(self.awaddr)]
-        with m.If(self.wvalid & self.wready):
-            m.d.sync += [w_held.eq(1), self.reg_wdata.eq(self.wdata), self.reg_wstrb.eq(self.wstrb)]
-        with m.If(self.arvalid & self.arready):
-            m.d.sync += [ar_held.eq(1), raddr.eq(self.araddr)]
+        with m.If(bus.awvalid & bus.awready):
+            m.d.sync += [aw_held.eq(1), waddr.eq(bus.awaddr)]
+        with m.If(bus.wvalid & bus.wready):
+            m.d.sync += [w_held.eq(1), reg.wdata.eq(bus.wdata), reg.wstrb.eq(bus.wstrb)]
+        with m.If(bus.arvalid & bus.arready):
+            m.d.sync += [ar_held.eq(1), raddr.eq(bus.araddr)]
 
         # The register file answers reg_err/reg_rdata in the strobe cycle: capture them now.
         # A write is never performed while bvalid is high (nor a read while rvalid is
         # high): the channels are not accepted again before the response handshake.
-        with m.If(self.reg_we):
-            m.d.sync += [aw_held.eq(0), w_held.eq(0), read_last.eq(0), self.bvalid.eq(1),
-                         self.bresp.eq(Mux(self.reg_err, RESP_SLVERR, RESP_OKAY))]
-        with m.Elif(self.bvalid & self.bready):
-            m.d.sync += self.bvalid.eq(0)
+        with m.If(reg.we):
+            m.d.sync += [aw_held.eq(0), w_held.eq(0), read_last.eq(0), bus.bvalid.eq(1),
+                         bus.bresp.eq(Mux(reg.err, RESP_SLVERR, RESP_OKAY))]
+        with m.Elif(bus.bvalid & bus.bready):
+            m.d.sync += bus.bvalid.eq(0)
 
-        with m.If(self.reg_re):
-            m.d.sync += [ar_held.eq(0), read_last.eq(1), self.rvalid.eq(1), self.rdata.eq(self.reg_rdata),
-                         self.rresp.eq(Mux(self.reg_err, RESP_SLVERR, RESP_OKAY))]
-        with m.Elif(self.rvalid & self.rready):
-            m.d.sync += self.rvalid.eq(0)
+        with m.If(reg.re):
+            m.d.sync += [ar_held.eq(0), read_last.eq(1), bus.rvalid.eq(1), bus.rdata.eq(reg.rdata),
+                         bus.rresp.eq(Mux(reg.err, RESP_SLVERR, RESP_OKAY))]
+        with m.Elif(bus.rvalid & bus.rready):
+            m.d.sync += bus.rvalid.eq(0)
         return m

@@ -18,23 +18,30 @@ class SpikeHistory(wiring.Component):
     clear : In(1)
         Forget everything (start of an inference).
     shift : In(1)
-        Shift ``x`` in at lag 0; the oldest lag falls out.
+        ``bits`` becomes ``shifted``.
     x : In(inputs)
+        The spikes of the step just encoded.
     bits : Out(inputs * tau)
+        The history.
+    shifted : Out(inputs * tau)
+        The history with ``x`` shifted in at lag 0 and the oldest lag dropped (combinational):
+        what ``bits`` becomes at a ``shift``, offered a cycle early to the event scanner.
     """
 
     def __init__(self, *, inputs: int, tau: int):
         check_range(self, "inputs", inputs, 1, 4096)
         check_range(self, "tau", tau, 1, 32)
         self.inputs, self.tau = inputs, tau
-        super().__init__({"clear": In(1), "shift": In(1), "x": In(inputs), "bits": Out(inputs * tau)})
+        super().__init__({"clear": In(1), "shift": In(1), "x": In(inputs), "bits": Out(inputs * tau),
+                          "shifted": Out(inputs * tau)})
 
     def elaborate(self, platform):
         m = Module()
-        lanes = [Signal(self.tau, name=f"h{local}") for local in range(self.inputs)]
-        m.d.comb += self.bits.eq(Cat(*lanes))
+        tau = self.tau
+        lanes = [self.bits[local * tau:(local + 1) * tau] for local in range(self.inputs)]
+        m.d.comb += self.shifted.eq(Cat(*(Cat(self.x[local], lane[:-1]) for local, lane in enumerate(lanes))))
         with m.If(self.clear):
-            m.d.sync += [lane.eq(0) for lane in lanes]
+            m.d.sync += self.bits.eq(0)
         with m.Elif(self.shift):
-            m.d.sync += [lane.eq(Cat(self.x[local], lane[:-1])) for local, lane in enumerate(lanes)]
+            m.d.sync += self.bits.eq(self.shifted)
         return m

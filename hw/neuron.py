@@ -1,100 +1,117 @@
-"""GLM neuron stage: reduction across tiles, bias, sigmoid LUT, spike comparator
-(docs/spec.md sections 3-5; golden: model/neuron.py)."""
+"""GLM neuron stage: sigmoid LUT, spike draws and comparators, ``neuron_lanes`` outputs a cycle
+(docs/spec.md sections 4-6; golden: model/neuron.py)."""
 
-from amaranth import Module, Mux, Signal, signed, unsigned
-from amaranth.lib import data, wiring
+from amaranth import Const, Module, Mux, Signal, signed, unsigned
+from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
-from model.sigmoid_lut import sigmoid_lut
 from spinaps.config import Config
+from spinaps.contract import sigmoid_lut
 
 from .lfsr import Lfsr
 
-__all__ = ["NeuronStage"]
+__all__ = ["NeuronStage", "neuron_layout", "probe_layout"]
+
+
+def neuron_layout(config: Config) -> data.StructLayout:
+    """One beat of the neuron stream: ``neuron_lanes`` evaluated neurons (group ``group``, neuron
+    ``group·lanes + l`` in lane l; lanes past N_Y - 1 in the last group are padding, with no spike)."""
+    lane = data.StructLayout({"potential": signed(config.acc_width), "spike": unsigned(1)})
+    return data.StructLayout({"lanes": data.ArrayLayout(lane, config.lanes), "group": range(config.neuron_groups),
+                              "last": unsigned(1)})
+
+
+def probe_layout(config: Config) -> data.StructLayout:
+    """The probabilities and draws behind a beat's spikes (verification builds' trace)."""
+    values = data.ArrayLayout(unsigned(config.prob_bits), config.lanes)
+    return data.StructLayout({"prob": values, "draw": values})
 
 
 class NeuronStage(wiring.Component):
-    """Evaluates the N_Y output neurons of one time step, one neuron per cycle.
+    """Evaluates the N_Y output neurons of one time step, ``lanes`` neurons a cycle, in two stages.
 
-    For neuron i: ``u = sum_k tile_acc[k][i] + bias[i]`` (exact, ``acc_width``
-    bits), ``prob = LUT[clamp(u >> S)]``, a P-bit draw from the spike LFSR,
-    ``spike = draw < prob``. Neurons are visited in order 0 .. N_Y-1, which is
-    the spike stream's consumption order.
-
-    Arguments
-    ---------
-    config : Config
+    ``load`` (a hand-off) takes the step's potentials. In the next G = ceil(N_Y / lanes) cycles,
+    stage 1 takes group g = 0 .. G-1 (neurons g·lanes ..): ``idx = clamp(u >> S)`` and the LUT's
+    probability, registered; stage 2, a cycle later, takes the group's draws from the spike LFSR
+    (neuron order, only for real neurons) and compares: ``spike = draw < prob``, and sends the
+    group on ``neurons``. The spike LFSR is the spike stream of docs/spec.md section 5.2.
 
     Members
     -------
     seed : In(lfsr_width)
-        SEED_SPIKE, loaded into the spike LFSR by ``load``.
-    load : In(1)
+        SEED_SPIKE, loaded into the spike LFSR by ``start``.
     start : In(1)
-        Evaluate all neurons; ``busy`` is high while ``valid`` results stream out.
-    tile_acc : In(ArrayLayout(ArrayLayout(signed(tile_acc_width), N_Y), tiles))
-    bias : In(ArrayLayout(signed(bias_bits), N_Y))
-    busy, valid : Out(1)
-    neuron : Out(range(N_Y))
-    potential : Out(signed(acc_width))
-    prob, draw : Out(prob_bits)
-    spike : Out(1)
-    tile_partial : Out(ArrayLayout(signed(tile_acc_width), tiles))
-        The tile partial sums of this neuron (for traces).
+        Start of an inference.
+    load : In(1)
+        Take ``potentials`` (ignored while a step is being evaluated).
+    potentials : In(ArrayLayout(signed(acc_width), N_Y))
+    neurons : Out(stream.Signature(neuron_layout, always_ready=True))
+    probe : Out(probe_layout), only with ``probe``
+        The probabilities and draws of the beat on ``neurons``.
     """
 
-    def __init__(self, *, config: Config):
+    def __init__(self, *, config: Config, probe: bool = False):
         self.config = c = config
-        tile_acc = signed(c.tile_acc_width)
-        super().__init__({
-            "seed": In(c.lfsr_width), "load": In(1), "start": In(1),
-            "tile_acc": In(data.ArrayLayout(data.ArrayLayout(tile_acc, c.n_outputs), c.tiles)),
-            "bias": In(data.ArrayLayout(signed(c.bias_bits), c.n_outputs)),
-            "busy": Out(1), "valid": Out(1), "neuron": Out(range(c.n_outputs)),
-            "potential": Out(signed(c.acc_width)), "prob": Out(c.prob_bits), "draw": Out(c.prob_bits),
-            "spike": Out(1), "tile_partial": Out(data.ArrayLayout(tile_acc, c.tiles)),
-        })
+        members = {"seed": In(c.lfsr_width), "start": In(1), "load": In(1),
+                   "potentials": In(data.ArrayLayout(signed(c.acc_width), c.n_outputs)),
+                   "neurons": Out(stream.Signature(neuron_layout(c), always_ready=True))}
+        if probe:
+            members["probe"] = Out(probe_layout(c))
+        super().__init__(members)
 
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        m.submodules.lfsr = lfsr = Lfsr(width=c.lfsr_width, draw_bits=c.prob_bits)
-        # Stored at address = index mod 2**A (two's complement), so the index is the address.
-        table = sigmoid_lut(c).tolist()
-        half = c.lut_size // 2
-        m.submodules.lut = lut = Memory(shape=unsigned(c.prob_bits), depth=c.lut_size,
-                                        init=table[half:] + table[:half])
-        lut_read = lut.read_port(domain="comb")
+        lanes, groups, half = c.lanes, c.neuron_groups, c.lut_size // 2
+        short = c.n_outputs - (groups - 1) * lanes            # real neurons in the last group
+        m.submodules.lfsr = lfsr = Lfsr(width=c.lfsr_width, draw_bits=c.prob_bits, draws=lanes, short_draws=short)
+        # Stored at address = index mod 2**A (two's complement), so the index's bits are the address.
+        table = sigmoid_lut(c)
+        m.submodules.lut = lut = Memory(shape=unsigned(c.prob_bits), depth=c.lut_size, init=table[half:] + table[:half])
 
-        for k in range(c.tiles):
-            m.d.comb += self.tile_partial[k].eq(self.tile_acc[k][self.neuron])
-        total = self.bias[self.neuron]
-        for k in range(c.tiles):
-            total = total + self.tile_partial[k]
-        m.d.comb += self.potential.eq(total)
-
-        shifted = Signal(signed(c.acc_width))
-        # Unsigned on purpose: Verilog reads a memory at a *signed* negative index as X, and
-        # Yosys would drop an as_unsigned() on the way to the address.
-        index = Signal(c.lut_addr_bits)
-        m.d.comb += [
-            shifted.eq(self.potential >> c.lut_shift),
-            index.eq(Mux(shifted < -half, -half, Mux(shifted > half - 1, half - 1, shifted))),
-            lut_read.addr.eq(index),
-            self.prob.eq(lut_read.data),
-            self.draw.eq(lfsr.draw),
-            self.spike.eq(self.draw < self.prob),
-            self.valid.eq(self.busy),
-            lfsr.seed.eq(self.seed),
-            lfsr.load.eq(self.load),
-            lfsr.next.eq(self.busy),
-        ]
-        with m.If(self.start & ~self.busy):
-            m.d.sync += [self.busy.eq(1), self.neuron.eq(0)]
-        with m.Elif(self.busy):
-            with m.If(self.neuron == c.n_outputs - 1):
-                m.d.sync += self.busy.eq(0)
+        # -- hold: the step's potentials, shifted down by `lanes` every cycle of stage 1
+        hold = [Signal(signed(c.acc_width), name=f"hold{i}") for i in range(groups * lanes)]
+        group = Signal(range(groups))
+        evaluating = Signal()
+        with m.If(self.load & ~evaluating):
+            m.d.sync += [evaluating.eq(1), group.eq(0)]
+            m.d.sync += [h.eq(self.potentials[i]) for i, h in enumerate(hold[:c.n_outputs])]
+        with m.Elif(evaluating):
+            m.d.sync += [h.eq(hold[i + lanes]) for i, h in enumerate(hold[:-lanes])]
+            with m.If(group == groups - 1):
+                m.d.sync += evaluating.eq(0)
             with m.Else():
-                m.d.sync += self.neuron.eq(self.neuron + 1)
+                m.d.sync += group.eq(group + 1)
+
+        # -- stage 1: LUT index and probability
+        stage1 = Signal(neuron_layout(c))
+        stage1_prob = Signal(data.ArrayLayout(unsigned(c.prob_bits), lanes))
+        stage1_valid = Signal()
+        m.d.sync += [stage1_valid.eq(evaluating), stage1.group.eq(group), stage1.last.eq(group == groups - 1)]
+        for lane in range(lanes):
+            port = lut.read_port(domain="comb")
+            shifted = Signal(signed(c.acc_width), name=f"shifted{lane}")
+            # Unsigned on purpose: Verilog reads a memory at a *signed* negative index as X, and
+            # Yosys would drop an as_unsigned() on the way to the address.
+            index = Signal(c.lut_addr_bits, name=f"index{lane}")
+            m.d.comb += [shifted.eq(hold[lane] >> c.lut_shift),
+                         index.eq(Mux(shifted < -half, -half, Mux(shifted > half - 1, half - 1, shifted))),
+                         port.addr.eq(index)]
+            m.d.sync += [stage1.lanes[lane].potential.eq(hold[lane]), stage1_prob[lane].eq(port.data)]
+
+        # -- stage 2: draws, comparators, the stream
+        out = self.neurons
+        m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.start), lfsr.next.eq(out.valid),
+                     lfsr.short.eq(stage1.last), out.valid.eq(stage1_valid)]
+        m.d.comb += [out.payload.group.eq(stage1.group), out.payload.last.eq(stage1.last)]
+        for lane in range(lanes):
+            sent = out.payload.lanes[lane]
+            real = Const(1, 1) if lane < short else ~stage1.last    # padding lanes of the last group never spike
+            m.d.comb += [sent.potential.eq(stage1.lanes[lane].potential),
+                         sent.spike.eq(real & (lfsr.draw[lane] < stage1_prob[lane]))]
+        if "probe" in self.signature.members:
+            m.d.comb += [self.probe.prob.eq(stage1_prob), self.probe.draw.eq(lfsr.draw)]
+        with m.If(self.start):
+            m.d.sync += [evaluating.eq(0), stage1_valid.eq(0)]
         return m

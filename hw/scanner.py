@@ -1,7 +1,7 @@
 """Event scanner: the set bits of a tile's history, lowest row first, one per cycle
 (docs/spec.md section 2; golden: model/scanner.py)."""
 
-from amaranth import Module, Signal
+from amaranth import Cat, Const, Module, Mux, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 from amaranth.utils import ceil_log2
@@ -11,38 +11,61 @@ from .params import check_range
 __all__ = ["EventScanner"]
 
 
-class EventScanner(wiring.Component):
-    """Finds active (input, lag) pairs, skipping silent ones.
+def _lowest(m, bits, name):
+    """``(any, index)`` of the lowest set bit of ``bits``, by a balanced tree of 2:1 choices:
+    logarithmic depth in the number of rows, not a carry chain through all of them."""
+    if len(bits) == 1:
+        return bits[0], Signal(0)
+    half = 1 << (ceil_log2(len(bits)) - 1)
+    low_any, low_index = _lowest(m, bits[:half], name + "l")
+    high_any, high_index = _lowest(m, bits[half:], name + "h")
+    found, index = Signal(name=f"{name}_any"), Signal(ceil_log2(half) + 1, name=f"{name}_index")
+    m.d.comb += [found.eq(low_any | high_any),
+                 index.eq(Mux(low_any, low_index, Cat(high_index, Const(0, ceil_log2(half) - len(high_index)),
+                                                     Const(1, 1))))]
+    return found, index
 
-    ``start`` copies ``bits`` into the pending set. While it is not empty,
-    ``valid`` is high and ``row`` is its lowest set bit, which is removed at
-    the clock edge: e events take e cycles after the start cycle.
+
+class EventScanner(wiring.Component):
+    """Issues the active (input, lag) pairs of a step, lowest row first, one per cycle.
+
+    In a ``start`` cycle the scanner takes ``bits`` (the step's history) and issues its lowest set
+    row in that same cycle; it issues one remaining row in each following cycle. ``idle`` is high
+    when no row is left for the next cycle. ``flush`` forgets the remaining rows.
 
     Members
     -------
     bits : In(rows)
-    start : In(1)
+    start, flush : In(1)
     valid : Out(1)
-    row : Out(ceil_log2(rows))
+        A row is issued this cycle.
+    row : Out(ceil_log2(rows) or 1)
+    idle : Out(1)
     """
 
     def __init__(self, *, rows: int):
-        check_range(self, "rows", rows, 1, 131072)
+        check_range(self, "rows", rows, 1, 65536)
         self.rows = rows
-        super().__init__({"bits": In(rows), "start": In(1), "valid": Out(1),
-                          "row": Out(max(1, ceil_log2(rows)))})
+        super().__init__({"bits": In(rows), "start": In(1), "flush": In(1), "valid": Out(1),
+                          "row": Out(ceil_log2(rows) or 1), "idle": Out(1)})
 
     def elaborate(self, platform):
         m = Module()
         pending = Signal(self.rows)
-        lowest = Signal(self.rows)  # one-hot of the lowest set bit: x & -x
-        m.d.comb += [lowest.eq(pending & (~pending + 1)), self.valid.eq(pending != 0)]
-        # One-hot to binary: bit b of the row is set when the one-hot bit sits at an index with bit b set.
-        for b in range(len(self.row)):
-            mask = sum(1 << i for i in range(self.rows) if (i >> b) & 1)
-            m.d.comb += self.row[b].eq((lowest & mask) != 0)
-        with m.If(self.start):
-            m.d.sync += pending.eq(self.bits)
+        source = Signal(self.rows)
+        m.d.comb += source.eq(Mux(self.start, self.bits, pending))
+        found, index = _lowest(m, source, "scan")
+        m.d.comb += [self.valid.eq(found), self.row.eq(index), self.idle.eq(pending == 0)]
+        # Clear the issued row: a two-level one-hot decode of its index (AND of a high and a low decoder).
+        width = len(self.row)
+        low_bits = width // 2
+        high = [Signal(name=f"row_high{a}") for a in range(1 << (width - low_bits))]
+        low = [Signal(name=f"row_low{b}") for b in range(1 << low_bits)]
+        m.d.comb += [h.eq(self.row[low_bits:] == a) for a, h in enumerate(high)]
+        m.d.comb += [lo.eq(self.row[:low_bits] == b) for b, lo in enumerate(low)]
+        issued = Cat(*(high[r >> low_bits] & low[r & ((1 << low_bits) - 1)] for r in range(self.rows)))
+        with m.If(self.flush):
+            m.d.sync += pending.eq(0)
         with m.Else():
-            m.d.sync += pending.eq(pending & ~lowest)
+            m.d.sync += pending.eq(source & ~issued)
         return m

@@ -9,20 +9,29 @@ from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 from amaranth.utils import ceil_log2
 
-from spinaps.config import LFSR_TAPS
+from spinaps.contract import LFSR_TAPS, WRITE_FAILURE_DRAW_BITS, failure_threshold
 
 from .lfsr import Lfsr
 from .params import _refuse, check_choice, check_range
 
-__all__ = ["SttRamMacro", "check_macro_parameters", "failure_threshold", "DRAW_BITS"]
-
-#: Bits of one write-failure draw (spec section 8).
-DRAW_BITS = 16
+__all__ = ["SttRamMacro", "ReadPort", "WritePort", "check_macro_parameters"]
 
 
-def failure_threshold(write_error_rate):
-    """A cell fails when its 16-bit draw is below this: ``round(write_error_rate * 2**16)``."""
-    return round(write_error_rate * 2**DRAW_BITS)
+class ReadPort(wiring.Signature):
+    """A macro's pipelined read port, as the requester sees it: ``en``/``addr`` out, and
+    ``read_latency`` cycles later ``valid`` with the row on ``data``."""
+
+    def __init__(self, *, addr_bits: int, row_bits: int):
+        super().__init__({"en": Out(1), "addr": Out(addr_bits), "data": In(row_bits), "valid": In(1)})
+
+
+class WritePort(wiring.Signature):
+    """A macro's row write port, as the requester sees it: ``en``/``addr``/``data`` out; ``busy``
+    while the write runs and ``done`` in its last cycle."""
+
+    def __init__(self, *, addr_bits: int, row_bits: int):
+        super().__init__({"en": Out(1), "addr": Out(addr_bits), "data": Out(row_bits), "busy": In(1),
+                          "done": In(1)})
 
 
 def check_number(component, name, value, lo, hi):
@@ -56,15 +65,15 @@ class SttRamMacro(wiring.Component):
 
     Timing, with cycle 0 the cycle in which a request is accepted:
 
-    - Read: accepted in every cycle with ``rd_en`` high and ``wr_busy`` low,
-      one per cycle, pipelined. ``rd_valid`` is high, and ``rd_data`` holds the
-      row, in cycle ``read_latency`` only; ``rd_data`` is meaningless while
-      ``rd_valid`` is low. A read accepted in the cycle a write is accepted
-      returns the old row. ``rd_en`` is ignored while ``wr_busy`` is high: no
-      ``rd_valid`` follows (the controller never does this).
-    - Write: accepted when ``wr_en`` is high and ``wr_busy`` low (``wr_en``
-      is ignored while busy). ``wr_busy`` is high in cycles 1 .. T and
-      ``wr_done`` in cycle T only, where T = :attr:`write_cycles` is
+    - Read: accepted in every cycle with ``read.en`` high and ``write.busy`` low,
+      one per cycle, pipelined. ``read.valid`` is high, and ``read.data`` holds the
+      row, in cycle ``read_latency`` only; ``read.data`` is meaningless while
+      ``read.valid`` is low. A read accepted in the cycle a write is accepted
+      returns the old row. ``read.en`` is ignored while ``write.busy`` is high: no
+      ``read.valid`` follows (the controller never does this).
+    - Write: accepted when ``write.en`` is high and ``write.busy`` low (``write.en``
+      is ignored while busy). ``write.busy`` is high in cycles 1 .. T and
+      ``write.done`` in cycle T only, where T = :attr:`write_cycles` is
       ``write_latency`` when ``write_error_rate`` is 0 and
       ``max(write_latency, row_bits + 1)`` otherwise. A read accepted in
       cycle T + 1 or later returns the new row. The next write can be
@@ -74,7 +83,7 @@ class SttRamMacro(wiring.Component):
       write-failure LFSR; the cell fails (keeps its old value, read in cycle 1)
       iff the draw is below :attr:`threshold`. With rate 0 there is no LFSR.
     - Reset: the write-failure LFSR is loaded with ``seed`` in the first cycle
-      after reset; a write reset before its ``wr_done`` cycle is abandoned
+      after reset; a write reset before its ``write.done`` cycle is abandoned
       (its row is unchanged).
 
     Arguments
@@ -98,16 +107,11 @@ class SttRamMacro(wiring.Component):
 
     Members
     -------
-    rd_en : In(1)
-    rd_addr : In(ceil_log2(rows) or 1)
-    rd_data : Out(row_bits)
-    rd_valid : Out(1)
-    wr_en : In(1)
-    wr_addr : In(ceil_log2(rows) or 1)
-    wr_data : In(row_bits)
-    wr_busy : Out(1)
-    wr_done : Out(1)
-        One-cycle pulse in the last busy cycle of a write.
+    read : In(ReadPort)
+        ``read.en``, ``read.addr``; ``read.valid``, ``read.data`` (see Timing).
+    write : In(WritePort)
+        ``write.en``, ``write.addr``, ``write.data``; ``write.busy``, ``write.done`` (a one-cycle
+        pulse in the last busy cycle of a write).
     """
 
     def __init__(self, *, rows: int, row_bits: int, read_latency: int, write_latency: int,
@@ -123,11 +127,8 @@ class SttRamMacro(wiring.Component):
         # One draw per cycle in cycles 1 .. row_bits, the merged row is written in the next one.
         self.write_cycles = max(write_latency, row_bits + 1) if write_error_rate > 0 else write_latency
         addr_bits = ceil_log2(rows) or 1
-        super().__init__({
-            "rd_en": In(1), "rd_addr": In(addr_bits), "rd_data": Out(row_bits), "rd_valid": Out(1),
-            "wr_en": In(1), "wr_addr": In(addr_bits), "wr_data": In(row_bits),
-            "wr_busy": Out(1), "wr_done": Out(1),
-        })
+        super().__init__({"read": In(ReadPort(addr_bits=addr_bits, row_bits=row_bits)),
+                          "write": In(WritePort(addr_bits=addr_bits, row_bits=row_bits))})
 
     def elaborate(self, platform):
         m = Module()
@@ -138,19 +139,19 @@ class SttRamMacro(wiring.Component):
 
         # -- write sequencer: elapsed counts the cycles since acceptance
         elapsed = Signal(range(self.write_cycles + 1))
-        address = Signal.like(self.wr_addr)
+        address = Signal.like(self.write.addr)
         data = Signal(self.row_bits)
-        m.d.comb += self.wr_done.eq(self.wr_busy & (elapsed == self.write_cycles))
-        with m.If(self.wr_en & ~self.wr_busy):
-            m.d.sync += [self.wr_busy.eq(1), elapsed.eq(1), address.eq(self.wr_addr), data.eq(self.wr_data)]
-        with m.Elif(self.wr_done):
-            m.d.sync += self.wr_busy.eq(0)
-        with m.Elif(self.wr_busy):
+        m.d.comb += self.write.done.eq(self.write.busy & (elapsed == self.write_cycles))
+        with m.If(self.write.en & ~self.write.busy):
+            m.d.sync += [self.write.busy.eq(1), elapsed.eq(1), address.eq(self.write.addr), data.eq(self.write.data)]
+        with m.Elif(self.write.done):
+            m.d.sync += self.write.busy.eq(0)
+        with m.Elif(self.write.busy):
             m.d.sync += elapsed.eq(elapsed + 1)
 
         # -- read port, shared with the write path (which reads the old row in cycle 1)
-        read_now = self.rd_en & ~self.wr_busy
-        m.d.comb += read.addr.eq(Mux(self.wr_busy, address, self.rd_addr))
+        read_now = self.read.en & ~self.write.busy
+        m.d.comb += read.addr.eq(Mux(self.write.busy, address, self.read.addr))
         valid = Signal(name="rd_valid1")
         m.d.sync += valid.eq(read_now)
         row = read.data
@@ -158,20 +159,20 @@ class SttRamMacro(wiring.Component):
             next_valid, next_row = Signal(name=f"rd_valid{stage}"), Signal(self.row_bits, name=f"rd_data{stage}")
             m.d.sync += [next_valid.eq(valid), next_row.eq(row)]
             valid, row = next_valid, next_row
-        m.d.comb += [self.rd_valid.eq(valid), self.rd_data.eq(row)]
+        m.d.comb += [self.read.valid.eq(valid), self.read.data.eq(row)]
 
-        m.d.comb += [write.addr.eq(address), write.en.eq(self.wr_done)]
+        m.d.comb += [write.addr.eq(address), write.en.eq(self.write.done)]
         if self.write_error_rate > 0:
-            m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=DRAW_BITS)
+            m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=WRITE_FAILURE_DRAW_BITS)
             loaded = Signal()  # low only in the first cycle after reset
             m.d.sync += loaded.eq(1)
-            drawing = self.wr_busy & (elapsed <= self.row_bits)
+            drawing = self.write.busy & (elapsed <= self.row_bits)
             m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(~loaded), lfsr.next.eq(drawing)]
             # The port is not enabled again until the write ends, so read.data keeps the old row.
-            m.d.comb += read.en.eq(read_now | (self.wr_busy & (elapsed == 1)))
+            m.d.comb += read.en.eq(read_now | (self.write.busy & (elapsed == 1)))
             failing = Signal(self.row_bits)  # cell c's draw is shifted in at the top, ends at bit c
             with m.If(drawing):
-                m.d.sync += failing.eq(Cat(failing[1:], lfsr.draw < self.threshold))
+                m.d.sync += failing.eq(Cat(failing[1:], lfsr.draw[0] < self.threshold))
             m.d.comb += write.data.eq((read.data & failing) | (data & ~failing))
         else:
             m.d.comb += [read.en.eq(read_now), write.data.eq(data)]

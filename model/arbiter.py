@@ -3,8 +3,8 @@
 __all__ = ["arbitrate"]
 
 
-def arbitrate(spike, potential, *, last_step: bool, tie_policy: str, timeout_policy: str):
-    """``(decided, decision, timed_out)`` after a step; decision N_Y means "abstain"."""
+def arbitrate(spike, potential, *, last_step: bool, tie_policy: str, timeout_policy: str, abstain: int):
+    """``(decided, decision, timed_out)`` after a step; ``abstain`` is the class of an abstention."""
     n_outputs = len(spike)
     spikers = [i for i in range(n_outputs) if spike[i]]
     if spikers:
@@ -15,5 +15,5 @@ def arbitrate(spike, potential, *, last_step: bool, tie_policy: str, timeout_pol
     if not last_step:
         return False, None, False
     if timeout_policy == "abstain":
-        return True, n_outputs, True
+        return True, abstain, True
     return True, max(range(n_outputs), key=lambda i: (potential[i], -i)), True

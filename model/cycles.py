@@ -1,25 +1,25 @@
-"""Golden model of the accelerator's timing (docs/spec.md section 9; hw/top.py's timing_constants)."""
+"""Golden model of the accelerator's timing (docs/spec.md section 9)."""
 
 import numpy as np
 
 from spinaps.config import Config
+from spinaps.contract import decision_cycles
 
 from .golden import GoldenResult
 
-__all__ = ["step_cycles", "inference_cycles", "utilization"]
+__all__ = ["decision_cycle_table", "inference_cycles", "utilization"]
 
 
-def step_cycles(config: Config, result: GoldenResult) -> np.ndarray:
-    """Cycles of every step, shape (n, T): ``max(E + read_latency, L) + N_Y + 3``."""
+def decision_cycle_table(config: Config, result: GoldenResult) -> np.ndarray:
+    """Cycle (after START) of every step's decision, shape (n, T): from the busiest tile's events."""
     busiest = result.events.max(axis=2)
-    return np.maximum(busiest + config.read_latency, config.inputs_per_tile) + config.n_outputs + 3
+    return np.array([decision_cycles(config, row.tolist()) for row in busiest], dtype=np.int64)
 
 
 def inference_cycles(config: Config, result: GoldenResult) -> np.ndarray:
-    """CYCLES of every inference: 2 + the cycles of the steps it ran."""
-    steps = np.arange(1, result.events.shape[1] + 1)
-    ran = steps[None, :] <= result.decision_step[:, None]
-    return 2 + (step_cycles(config, result) * ran).sum(axis=1)
+    """CYCLES of every inference: its decision cycle + 1."""
+    table = decision_cycle_table(config, result)
+    return table[np.arange(len(table)), result.decision_step - 1] + 1
 
 
 def utilization(config: Config, result: GoldenResult) -> float:

@@ -1,12 +1,12 @@
 """Bit-exact golden model of the whole accelerator (docs/spec.md).
 
 :func:`run_golden` computes, for a batch of images at once, everything the
-hardware computes in every time step — input spikes, events per tile, tile
-partial accumulators, potentials, LUT probabilities, spike draws and spikes —
-and the first-to-spike decision. Every inference reloads its LFSRs from its
-seeds, so images are independent and the whole batch is vectorised. Steps
-after the decision are computed too (the hardware never runs them); the
-testbenches compare steps ``1 .. decision_step``.
+hardware computes in every time step — input spikes, events per tile,
+potentials, LUT probabilities, spike draws and spikes — and the first-to-spike
+decision. Every inference reloads its LFSRs from its seeds, so images are
+independent and the whole batch is vectorised. Steps after the decision are
+computed too (the hardware never evaluates them); the testbenches compare steps
+``1 .. decision_step``.
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinaps.config import Config
+from spinaps.config import Config, ConfigError
+from spinaps.contract import abstain_code, tile_map
 
 from .encoder import encode
-from .lfsr import LfsrArray, nonzero_seed
-from .sigmoid_lut import lut_index, sigmoid_lut
+from .lfsr import LfsrArray
+from .sigmoid_lut import lut_lookup
 
-__all__ = ["GoldenResult", "run_golden", "spike_history", "decide", "image_seeds", "ABSTAIN"]
+__all__ = ["GoldenResult", "GoldenInputError", "run_golden", "spike_history", "decide", "tile_mapping"]
 
-#: Decision value when nobody spiked by the deadline and the policy is ``abstain``.
-ABSTAIN = -1
+
+class GoldenInputError(ConfigError):
+    """Pixels, weights, biases or seeds outside what the hardware can hold. The message is one line."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,11 @@ class GoldenResult:
 
     x: np.ndarray            # (n, T, N_X) bool: input spikes x[j, t]
     events: np.ndarray       # (n, T, tiles) int: active (input, lag) pairs per tile
-    acc_tile: np.ndarray     # (n, T, tiles, N_Y) int: tile partial accumulators
-    potential: np.ndarray    # (n, T, N_Y) int: sum of tiles + bias
+    potential: np.ndarray    # (n, T, N_Y) int: bias plus the weights of the step's events
     prob: np.ndarray         # (n, T, N_Y) int: LUT output, units of 2**-P
     draw: np.ndarray         # (n, T, N_Y) int: spike LFSR draws
     spike: np.ndarray        # (n, T, N_Y) bool
-    decision: np.ndarray     # (n,) int: class, or ABSTAIN
+    decision: np.ndarray     # (n,) int: class, or N_Y (abstained)
     decision_step: np.ndarray  # (n,) int: step of the decision (t_max on timeout)
     timed_out: np.ndarray    # (n,) bool: nobody spiked by t_max
 
@@ -49,20 +50,16 @@ class GoldenResult:
         return (self.events.sum(axis=2) * ran).sum(axis=1) * n_outputs
 
 
-def image_seeds(base: int, count: int, *, run: int = 0, width: int = 32) -> np.ndarray:
-    """Host-side choice of one seed per image: splitmix64 of (base, run, index).
+def tile_mapping(config: Config, data=None) -> tuple[tuple[int, ...], ...]:
+    """The tile map of ``config`` (``spinaps.contract.tile_map``); ``balanced`` reads the activity of
+    the training images of ``data`` (default: the configuration's data set)."""
+    if config.tile_map != "balanced":
+        return tile_map(config)
+    if data is None:
+        from .data import load_dataset
 
-    Not part of the hardware contract (the host writes any seed it likes); used
-    by evaluation and the testbenches so that both pick the same seeds.
-    """
-    mask64 = (1 << 64) - 1
-    seeds = []
-    for index in range(count):
-        z = (base * 0x9E3779B97F4A7C15 + (run << 32) + index + 1) & mask64
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask64
-        seeds.append(nonzero_seed(z ^ (z >> 31), width))
-    return np.array(seeds, dtype=np.int64)
+        data = load_dataset(config)
+    return tile_map(config, activity=data.train_x / float(1 << config.pixel_bits))
 
 
 def spike_history(x: np.ndarray, tau: int) -> np.ndarray:
@@ -72,11 +69,12 @@ def spike_history(x: np.ndarray, tau: int) -> np.ndarray:
     return np.stack([padded[:, tau - 1 - d: tau - 1 - d + steps] for d in range(tau)], axis=-1)
 
 
-def decide(spike: np.ndarray, potential: np.ndarray, *, deadline: int, tie_policy: str,
-           timeout_policy: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decide(spike: np.ndarray, potential: np.ndarray, *, deadline: int, tie_policy: str, timeout_policy: str,
+           abstain: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """First-to-spike decision with a deadline (vectorised over images).
 
-    Returns ``(decision, decision_step, timed_out)``; see docs/spec.md, "Decision".
+    Returns ``(decision, decision_step, timed_out)``; ``abstain`` is the class of an abstention.
+    See docs/spec.md, "Decision".
     """
     spike = spike[:, :deadline]
     potential = potential[:, :deadline]
@@ -95,13 +93,21 @@ def decide(spike: np.ndarray, potential: np.ndarray, *, deadline: int, tie_polic
     if timeout_policy == "argmax_potential":
         fallback = potential_then.argmax(axis=1)
     else:
-        fallback = np.full(n, ABSTAIN)
+        fallback = np.full(n, abstain)
     decision = np.where(timed_out, fallback, winner)
     return decision, step_index + 1, timed_out
 
 
+def _check(name: str, array: np.ndarray, lo: int, hi: int, what: str):
+    bad = np.argwhere((array < lo) | (array > hi))
+    if bad.size:
+        where = tuple(int(i) for i in bad[0])
+        raise GoldenInputError(f"{name}{list(where)} = {int(array[where])} is out of range "
+                               f"(allowed: {lo}..{hi}, {what})")
+
+
 def run_golden(config: Config, alpha, bias, pixels, *, seed_encoder=None, seed_spike=None,
-               steps: int | None = None) -> GoldenResult:
+               steps: int | None = None, mapping=None) -> GoldenResult:
     """Run the accelerator's bit-exact model on a batch of images.
 
     Arguments
@@ -111,43 +117,52 @@ def run_golden(config: Config, alpha, bias, pixels, *, seed_encoder=None, seed_s
     bias : int array, shape (n_outputs,)
     pixels : int array, shape (batch, n_inputs)
     seed_encoder, seed_spike : int or int array of shape (batch,)
-        Register values of each inference (default: the configuration's).
+        Register values of each inference (default: the configuration's), 0 .. 2**lfsr_width - 1.
     steps : int
         Steps to compute (default t_max); decisions use the deadline ``steps``.
+    mapping : tuple of tuples
+        The tile map (default: :func:`tile_mapping`).
+
+    Raises
+    ------
+    GoldenInputError
+        If a pixel, weight, bias or seed lies outside what the hardware's registers hold.
     """
     steps = config.t_max if steps is None else steps
     alpha = np.asarray(alpha, dtype=np.int64)
     bias = np.asarray(bias, dtype=np.int64)
-    pixels = np.asarray(pixels, dtype=np.int64)
+    pixels = np.atleast_2d(np.asarray(pixels, dtype=np.int64))
     n = pixels.shape[0]
-    seed_encoder = config.seed_encoder if seed_encoder is None else seed_encoder
-    seed_spike = config.seed_spike if seed_spike is None else seed_spike
-    tiles, n_out, tau = config.tiles, config.n_outputs, config.tau
+    seeds = {"seed_encoder": config.seed_encoder if seed_encoder is None else seed_encoder,
+             "seed_spike": config.seed_spike if seed_spike is None else seed_spike}
+    seeds = {k: np.broadcast_to(np.asarray(v, dtype=np.int64), (n,)) for k, v in seeds.items()}
+    for name, array, shape in (("alpha", alpha, (config.n_inputs, config.tau, config.n_outputs)),
+                               ("bias", bias, (config.n_outputs,)), ("pixels", pixels, (n, config.n_inputs))):
+        if array.shape != shape:
+            raise GoldenInputError(f"{name} has shape {array.shape}, expected {shape}")
+    _check("alpha", alpha, config.weight_min, config.weight_max, f"weight_bits = {config.weight_bits}")
+    _check("bias", bias, config.bias_min, config.bias_max, f"bias_bits = {config.bias_bits}")
+    _check("pixels", pixels, 0, (1 << config.pixel_bits) - 1, f"pixel_bits = {config.pixel_bits}")
+    for name, array in seeds.items():
+        _check(name, array, 0, (1 << config.lfsr_width) - 1, f"lfsr_width = {config.lfsr_width}")
+    mapping = tile_mapping(config) if mapping is None else mapping
+    n_out, tau = config.n_outputs, config.tau
 
-    x = encode(pixels, seed_encoder, config, steps=steps)
+    x = encode(pixels, seeds["seed_encoder"], config, mapping, steps=steps)
     history = spike_history(x, tau)                                  # (n, T, N_X, tau)
-
-    # Tile k holds inputs k, k + tiles, ...: pad N_X to tiles * inputs_per_tile and
-    # fold to (local input, tile), so that each tile's rows are one contiguous block.
-    per_tile = config.inputs_per_tile
-    pad = per_tile * tiles - config.n_inputs
-    hist_tiles = np.pad(history, ((0, 0), (0, 0), (0, pad), (0, 0)))
-    hist_tiles = hist_tiles.reshape(n, steps, per_tile, tiles, tau).transpose(0, 1, 3, 2, 4)
-    hist_tiles = hist_tiles.reshape(n, steps, tiles, per_tile * tau)
-    alpha_tiles = np.pad(alpha, ((0, pad), (0, 0), (0, 0)))
-    alpha_tiles = alpha_tiles.reshape(per_tile, tiles, tau, n_out).transpose(1, 0, 2, 3)
-    alpha_tiles = alpha_tiles.reshape(tiles, per_tile * tau, n_out)
-
-    events = hist_tiles.sum(axis=3, dtype=np.int64)
+    owner = np.empty(config.n_inputs, dtype=np.int64)
+    for k, inputs in enumerate(mapping):
+        owner[list(inputs)] = k
+    per_input = history.sum(axis=3, dtype=np.int64)                  # (n, T, N_X)
+    events = np.zeros((n, steps, len(mapping)), dtype=np.int64)
+    np.add.at(events, (slice(None), slice(None), owner), per_input)  # events of each tile
     # Float64 matmul is exact here: every partial sum is an integer far below 2**53.
-    acc_tile = np.einsum("ntkr,kro->ntko", hist_tiles.astype(np.float64),
-                         alpha_tiles.astype(np.float64), optimize=True)
-    acc_tile = np.rint(acc_tile).astype(np.int64)
-    potential = acc_tile.sum(axis=2) + bias
-    lut = sigmoid_lut(config)
-    prob = lut[lut_index(potential, config) + config.lut_size // 2]
+    flat = history.reshape(n * steps, config.n_inputs * tau).astype(np.float64)
+    sums = flat @ alpha.reshape(config.n_inputs * tau, n_out).astype(np.float64)
+    potential = np.rint(sums).astype(np.int64).reshape(n, steps, n_out) + bias
+    prob = lut_lookup(potential, config)
 
-    spike_lfsr = LfsrArray(np.broadcast_to(seed_spike, (n,)), width=config.lfsr_width)
+    spike_lfsr = LfsrArray(seeds["seed_spike"], width=config.lfsr_width)
     draw = np.empty((n, steps, n_out), dtype=np.int64)
     for t in range(steps):
         for i in range(n_out):
@@ -155,8 +170,7 @@ def run_golden(config: Config, alpha, bias, pixels, *, seed_encoder=None, seed_s
     spike = draw < prob
 
     decision, decision_step, timed_out = decide(
-        spike, potential, deadline=steps, tie_policy=config.tie_policy,
-        timeout_policy=config.timeout_policy)
-    return GoldenResult(x=x, events=events, acc_tile=acc_tile, potential=potential, prob=prob,
-                        draw=draw, spike=spike, decision=decision, decision_step=decision_step,
-                        timed_out=timed_out)
+        spike, potential, deadline=steps, tie_policy=config.tie_policy, timeout_policy=config.timeout_policy,
+        abstain=abstain_code(config))
+    return GoldenResult(x=x, events=events, potential=potential, prob=prob, draw=draw, spike=spike,
+                        decision=decision, decision_step=decision_step, timed_out=timed_out)

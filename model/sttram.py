@@ -3,8 +3,9 @@
 A macro holds ``rows`` rows of ``row_bits`` binary cells. Reads are exact. With
 ``write_error_rate`` > 0 every write takes one 16-bit draw per cell, cells
 0 .. row_bits-1 in order, from the macro's write-failure LFSR; a cell whose
-draw is below ``round(write_error_rate * 2**16)`` fails and keeps its old
-value. Draws are taken for every cell, changing or not, so the consumption
+draw is below ``floor(write_error_rate * 2**16 + 1/2)`` fails and keeps its old
+value. Draws are taken for every cell, changing or not (and afresh for every retry of a
+write-verify), so the consumption
 order never depends on the data. The LFSR is loaded from the seed when the
 macro is built and at every reset (:meth:`SttRamMacro.reset`); the contents
 survive reset. This model is not cycle-accurate: ``hw/sttram.py`` documents the
@@ -13,17 +14,11 @@ timing.
 
 from __future__ import annotations
 
-from .lfsr import lfsr_draw, nonzero_seed
+from spinaps.contract import WRITE_FAILURE_DRAW_BITS, failure_threshold, nonzero_seed
 
-__all__ = ["DRAW_BITS", "failure_threshold", "SttRamMacro"]
+from .lfsr import lfsr_draw
 
-#: Bits of one write-failure draw.
-DRAW_BITS = 16
-
-
-def failure_threshold(write_error_rate: float) -> int:
-    """A cell fails when its 16-bit draw is below this: ``round(write_error_rate * 2**16)``."""
-    return round(write_error_rate * 2**DRAW_BITS)
+__all__ = ["SttRamMacro"]
 
 
 class SttRamMacro:
@@ -92,7 +87,7 @@ class SttRamMacro:
         if self.write_error_rate > 0:
             failing = 0
             for cell in range(self.row_bits):
-                draw, self.state = lfsr_draw(self.state, self.lfsr_width, DRAW_BITS)
+                draw, self.state = lfsr_draw(self.state, self.lfsr_width, WRITE_FAILURE_DRAW_BITS)
                 if draw < self.threshold:
                     failing |= 1 << cell
             self.failed_cells += ((old ^ data) & failing).bit_count()

@@ -1,47 +1,38 @@
-"""Golden model of one tile (hw/tile.py): macro contents and one step's accumulation."""
+"""Golden model of one tile (hw/tile.py): the rows it reads, step by step.
+
+A tile holds the inputs of its slice of the tile map; its event scanner issues
+the set bits of its history lowest row first (:mod:`model.scanner`), and every
+event reads the macro row ``macro_row(l, d)``. This model returns, for each
+step, the rows read in issue order, which the hardware test compares with the
+tile's row stream.
+"""
+
+from __future__ import annotations
 
 import numpy as np
 
 from spinaps.config import Config
+from spinaps.contract import stream_seed
 
+from .encoder import encode_streams
+from .history import history_bits
 from .scanner import scan
 
-__all__ = ["tile_rows", "tile_step", "pack_row", "unpack_row", "tile_and_row"]
+__all__ = ["tile_reads"]
 
 
-def tile_and_row(config: Config, j: int, d: int) -> tuple[int, int]:
-    """Where the weights of input j at lag d live: ``(tile, macro row)``."""
-    return j % config.tiles, (j // config.tiles) * config.tau + d
+def tile_reads(config: Config, inputs, pixels, seed: int, *, tile: int, steps: int) -> list[list[int]]:
+    """The macro rows tile ``tile`` (holding ``inputs``) reads in steps 1 .. steps, in issue order.
 
-
-def pack_row(config: Config, weights) -> int:
-    """N_Y signed weights into one row: weight i in cells ``[i*B, i*B + B)``."""
-    mask = (1 << config.weight_bits) - 1
-    return sum((int(w) & mask) << (i * config.weight_bits) for i, w in enumerate(weights))
-
-
-def unpack_row(config: Config, row: int) -> list[int]:
-    """The N_Y signed weights of a row."""
-    b = config.weight_bits
-    fields = [(row >> (i * b)) & ((1 << b) - 1) for i in range(config.n_outputs)]
-    return [f - (1 << b) if f >> (b - 1) else f for f in fields]
-
-
-def tile_rows(config: Config, alpha, tile: int) -> list[int]:
-    """The macro contents of ``tile`` for the per-lag kernel ``alpha`` (unused rows erased)."""
-    rows = [0] * config.rows_per_tile
-    alpha = np.asarray(alpha)
-    for local, j in enumerate(config.tile_inputs(tile)):
-        for d in range(config.tau):
-            rows[local * config.tau + d] = pack_row(config, alpha[j, d])
-    return rows
-
-
-def tile_step(config: Config, rows: list[int], history: int) -> tuple[list[int], int]:
-    """``(acc, events)`` of one step: the sum of the rows of the history's set bits."""
-    acc = [0] * config.n_outputs
-    events = scan(history)
-    for row in events:
-        for i, w in enumerate(unpack_row(config, rows[row])):
-            acc[i] += w
-    return acc, len(events)
+    Arguments
+    ---------
+    inputs : tuple of int
+        The tile's inputs, in local order.
+    pixels : int array (N_X,)
+    seed : int
+        SEED_ENCODER of the inference.
+    """
+    streams = np.array([[stream_seed(seed, tile, config.lfsr_width)]], dtype=np.uint64)
+    x = encode_streams(np.asarray(pixels)[None], streams, config, (tuple(inputs),), steps=steps)[0]
+    bits = history_bits(x[:, list(inputs)], config.tau)
+    return [scan(sum(int(b) << i for i, b in enumerate(row))) for row in bits]

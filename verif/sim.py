@@ -1,10 +1,11 @@
-"""``python -m verif.sim``: simulate test digits on the generated design and compare with the golden model.
+"""``python -m verif.sim``: simulate test images on the generated design and compare with the golden model.
 
-    python -m verif.sim [--sim icarus|verilator] [--tiles 8] [--n 100] [--waves] [--config FILE]
-                        [--weights FILE] [--out build/sim]
+    python -m verif.sim [--sim icarus|verilator] [--tiles 8] [--n 100] [--waves] [--no-trace]
+                        [--program preloaded|bus] [--config FILE] --weights FILE [--out build/sim]
 
 Writes OUT/<sim>/results.json: samples, mismatches, accuracy, cycles_per_inference,
-cycles_per_step, utilization (and more).
+cycles_per_step, utilization (and more). Exits 1, with the reason, when any image
+mismatches the golden model, a cocotb test fails, or the simulation ends early.
 """
 
 import json
@@ -12,36 +13,57 @@ import sys
 import time
 
 from spinaps.atomic import atomic_write_text
-from spinaps.cli import ArgumentParser, run_cli
-from spinaps.config import ConfigError, load_config
+from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, config_from_args, run_cli
 
 from .runner import SIMULATORS, run_cocotb
 
 PROG = "python -m verif.sim"
 
 
-def _main(argv=None):
-    parser = ArgumentParser(prog=PROG, description="Simulate test digits on the generated accelerator (cocotb) "
-                            "and compare every step of every neuron with the golden model.")
-    parser.add_argument("--sim", choices=SIMULATORS, default="verilator", help="simulator (default: verilator)")
-    parser.add_argument("--tiles", type=int, metavar="N", help="tiles (default: the configuration's)")
-    parser.add_argument("--n", type=int, default=100, metavar="N", help="test digits to simulate (default: 100)")
-    parser.add_argument("--config", metavar="FILE", help="YAML configuration (default: built-in default)")
-    parser.add_argument("--weights", metavar="FILE", required=True, help="trained weights (python -m model train)")
-    parser.add_argument("--waves", action="store_true", help="write a waveform (FST) of the run")
-    parser.add_argument("--out", metavar="DIR", default="build/sim", help="output directory (default: build/sim)")
-    args = parser.parse_args(argv)
-    if not 1 <= args.n <= 10000:
-        raise ConfigError(f"--n = {args.n} is out of range (allowed: 1..10000)")
-    config = load_config(args.config, **({} if args.tiles is None else {"tiles": args.tiles}))
+def simulate_images(config, *, sim: str, weights, n: int, out, trace: bool = True, program: str = "preloaded",
+                    waves: bool = False, progress: bool = False) -> tuple:
+    """Run ``n`` test images on the generated design; ``(work directory, results)``.
+
+    Raises
+    ------
+    VerificationError
+        If the results are missing, hold fewer than ``n`` images, or any mismatch.
+    """
     from model.weights import load_weights
-    load_weights(args.weights, config)          # a bad weights file fails here, before any build
+
+    load_weights(weights, config)          # a bad weights file fails here, before any build
     start = time.perf_counter()
-    work = run_cocotb(sim=args.sim, config=config, name=None, testcase="images_match_golden",
-                      weights=args.weights, images=args.n, waves=args.waves, out_root=args.out)
-    results = json.loads((work / "results.json").read_text())
-    results.update(simulator=args.sim, tiles=config.tiles, wall_seconds=time.perf_counter() - start)
-    atomic_write_text(work / "results.json", json.dumps(results, indent=2) + "\n")
+    work = run_cocotb(sim=sim, config=config, name=None, testcase="images_match_golden", weights=weights,
+                      program=program, images=n, trace=trace, waves=waves, progress=progress, out_root=out)
+    path = work / "results.json"
+    if not path.is_file():
+        raise VerificationError(f"the simulation wrote no results ({path})")
+    results = json.loads(path.read_text())
+    if results.get("samples") != n:
+        raise VerificationError(f"the simulation ended early: {results.get('samples')} of {n} images")
+    if results.get("mismatches"):
+        raise VerificationError(f"{results['mismatches']} of {n} images mismatch the golden model")
+    results.update(simulator=sim, tiles=config.tiles, wall_seconds=time.perf_counter() - start)
+    atomic_write_text(path, json.dumps(results, indent=2) + "\n")
+    return work, results
+
+
+def _main(argv=None):
+    parser = ArgumentParser(prog=PROG, description="Simulate test images on the generated accelerator (cocotb) "
+                            "and compare every step of every neuron with the golden model.")
+    add_options(parser, weights="required", out="build/sim", n=100)
+    parser.add_argument("--sim", choices=SIMULATORS, default="verilator", help="simulator (default: verilator)")
+    parser.add_argument("--no-trace", dest="trace", action="store_false",
+                        help="simulate the build without the trace port (results and cycles only)")
+    parser.add_argument("--program", choices=("preloaded", "bus"), default="preloaded",
+                        help="weights preloaded into the generated macros (default) or programmed over the bus")
+    parser.add_argument("--waves", action="store_true", help="write a waveform (FST on Icarus, VCD on Verilator)")
+    args = parser.parse_args(argv)
+    check_count("--n", args.n, 1, 100000)
+    config = config_from_args(args)
+    work, results = simulate_images(config, sim=args.sim, weights=args.weights, n=args.n, out=args.out,
+                                    trace=args.trace, program=args.program, waves=args.waves,
+                                    progress=sys.stderr.isatty())
     for key in ("samples", "mismatches", "accuracy", "cycles_per_inference", "cycles_per_step", "utilization"):
         print(f"{key}: {results[key]}")
     print(f"wrote {work / 'results.json'}")

@@ -1,0 +1,197 @@
+"""Register file: decodes the register table of spinaps/regmap.py (docs/spec.md section 9)."""
+
+from amaranth import Array, Cat, Module, Mux, Signal, signed
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+from spinaps.config import Config
+from spinaps.regmap import ADDRESS_BITS, CTRL_BITS, STATUS_BITS, register_map
+
+from .axi_lite import RegisterBusSignature
+from .control import COUNTER_WIDTH
+from .datapath import HostPixelSignature, HostProgramSignature, SettingsSignature
+
+__all__ = ["RegisterFile"]
+
+
+class RegisterFile(wiring.Component):
+    """The accelerator's registers, decoded from the register table.
+
+    A read of an RW or RO register answers its value; a write to an RW or WO register is
+    performed when every bit outside the register's fields is zero and every field is in its
+    range. Anything else — an address not in the table, a misaligned address, a partial write
+    strobe, a read of a WO or a write of an RO register, a value out of range — answers SLVERR
+    and changes nothing. While an inference or a row program runs, writes to the registers marked
+    ``locked`` and a CTRL.START are refused with SLVERR and counted in REFUSED_WRITES.
+
+    Arguments
+    ---------
+    config : Config
+    bias_init : list of int or None
+        Reset values of the BIAS registers (trained biases); None: zeros.
+
+    Members
+    -------
+    bus : In(RegisterBusSignature)
+    start, clear_done : Out(1)
+        A performed CTRL.START / CLEAR_DONE, for the control unit.
+    t_max : Out(8)
+    irq_enable : Out(1)
+    settings : Out(SettingsSignature)
+    program : Out(HostProgramSignature)
+    pixels : Out(HostPixelSignature)
+    busy, done, timed_out : In(1)
+    result_class, result_step, cycles, events : In
+        The control unit's status and results.
+    """
+
+    def __init__(self, *, config: Config, bias_init=None):
+        self.config = c = config
+        self.registers = register_map(c)
+        self.bias_init = [0] * c.n_outputs if bias_init is None else [int(b) for b in bias_init]
+        super().__init__({
+            "bus": In(RegisterBusSignature(addr_width=ADDRESS_BITS)),
+            "start": Out(1), "clear_done": Out(1), "t_max": Out(8), "irq_enable": Out(1),
+            "settings": Out(SettingsSignature(config=c)), "program": Out(HostProgramSignature(config=c)),
+            "pixels": Out(HostPixelSignature(config=c)),
+            "busy": In(1), "done": In(1), "timed_out": In(1), "result_class": In(range(c.n_outputs + 1)),
+            "result_step": In(8), "cycles": In(COUNTER_WIDTH), "events": In(COUNTER_WIDTH),
+        })
+
+    def elaborate(self, platform):
+        c = self.config
+        m = Module()
+        bus, settings, program = self.bus, self.settings, self.program
+        reg = {r.name: r for r in self.registers}
+
+        # -- storage
+        t_max = Signal(8, init=c.t_max)
+        policy = Signal(2, init=reg["POLICY"].reset)
+        seed_encoder = Signal(c.lfsr_width, init=c.seed_encoder)
+        seed_spike = Signal(c.lfsr_width, init=c.seed_spike)
+        bias = Array(Signal(signed(c.bias_bits), init=self.bias_init[i], name=f"bias{i}") for i in range(c.n_outputs))
+        row_data = Signal(c.row_bits)
+        prog_busy, prog_ok, prog_start, prog_read_back = Signal(), Signal(), Signal(), Signal()
+        prog_tile, prog_row = Signal.like(program.tile), Signal.like(program.row)
+        retries, failures, refused = Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH)
+        m.d.comb += [
+            self.t_max.eq(t_max), settings.seed_encoder.eq(seed_encoder), settings.seed_spike.eq(seed_spike),
+            settings.tie_max_potential.eq(policy[0]), settings.timeout_argmax.eq(policy[1]),
+            program.start.eq(prog_start), program.read_back.eq(prog_read_back), program.tile.eq(prog_tile),
+            program.row.eq(prog_row), program.data.eq(row_data),
+        ]
+        m.d.comb += [settings.bias[i].eq(bias[i]) for i in range(c.n_outputs)]
+
+        # -- programming: one row program or read-back at a time
+        m.d.sync += prog_start.eq(0)
+        with m.If(prog_busy & ~prog_start):
+            with m.If(program.done):
+                m.d.sync += [prog_busy.eq(0), prog_ok.eq(program.ok)]
+            with m.If(program.rb_valid):
+                m.d.sync += [prog_busy.eq(0), row_data.eq(program.rb_data)]
+        m.d.sync += [retries.eq(retries + program.retries), failures.eq(failures + program.failures)]
+
+        # -- what each register reads as, and what a performed write does
+        flags = {"BUSY": self.busy, "DONE": self.done, "TIMED_OUT": self.timed_out,
+                 "WRITE_ERROR": program.write_error, "PROG_BUSY": prog_busy, "PROG_OK": prog_ok}
+        status = Cat(*(flags[name] for name in sorted(STATUS_BITS, key=STATUS_BITS.get)))
+        words = reg["ROW_DATA"].count
+        word_bits = c.weights_per_word * c.weight_bits
+        row_words = Array(row_data[m_ * word_bits:(m_ + 1) * word_bits] for m_ in range(words))
+        values = {"STATUS": status, "IRQ_ENABLE": self.irq_enable, "SEED_ENCODER": seed_encoder,
+                  "SEED_SPIKE": seed_spike, "T_MAX": t_max, "POLICY": policy, "RESULT_CLASS": self.result_class,
+                  "RESULT_STEP": self.result_step, "CYCLES": self.cycles, "EVENTS": self.events,
+                  "WRITE_RETRIES": retries, "WRITE_FAILURES": failures, "REFUSED_WRITES": refused}
+
+        def read_value(r, index):
+            if r.name in values:
+                return values[r.name]
+            if r.name == "BIAS":
+                return bias[index].as_signed()
+            if r.name == "ROW_DATA":
+                return row_words[index]
+            return r.reset                                   # ID, PARAMS*: constants
+
+        def perform_write(r, index, wdata):
+            stored = {"IRQ_ENABLE": self.irq_enable, "SEED_ENCODER": seed_encoder, "SEED_SPIKE": seed_spike,
+                      "T_MAX": t_max, "POLICY": policy}
+            if r.name in stored:
+                m.d.sync += stored[r.name].eq(wdata)
+            elif r.name == "CTRL":
+                m.d.comb += [self.start.eq(wdata[CTRL_BITS["START"]]), self.clear_done.eq(wdata[CTRL_BITS["CLEAR_DONE"]]),
+                             program.clear_error.eq(wdata[CTRL_BITS["CLEAR_ERROR"]])]
+            elif r.name == "BIAS":
+                m.d.sync += bias[index].eq(wdata)
+            elif r.name == "ROW_DATA":
+                m.d.sync += row_words[index].eq(wdata)
+            elif r.name == "PROG_ROW":
+                fields = {f.name: f for f in r.fields}
+                m.d.sync += [prog_busy.eq(1), prog_start.eq(1),
+                             prog_row.eq(wdata[fields["row"].lsb:][:fields["row"].width]),
+                             prog_tile.eq(wdata[fields["tile"].lsb:][:fields["tile"].width]),
+                             prog_read_back.eq(wdata[fields["read_back"].lsb])]
+            elif r.name.startswith("PIXEL"):
+                m.d.comb += [self.pixels.en.eq(1), self.pixels.tile.eq(int(r.name[len("PIXEL"):])),
+                             self.pixels.addr.eq(index), self.pixels.data.eq(wdata)]
+            else:  # pragma: no cover - every writable register of the table is handled above
+                raise AssertionError(f"no write action for {r.name}")
+
+        # -- decode, in the cycle of the strobe
+        addr, wdata = bus.addr, bus.wdata
+        locked = self.busy | prog_busy
+        err = Signal()
+        m.d.comb += bus.err.eq(err)
+
+        def index_of(r):
+            return addr[2:r.size.bit_length() - 1] if r.count > 1 else 0
+
+        def hit(r):
+            # Arrays are aligned to their size (a power of two): the high bits select, the low ones index.
+            selected = (addr >> (r.size.bit_length() - 1)) == (r.offset >> (r.size.bit_length() - 1))
+            return selected & (index_of(r) < r.count) if r.count > 1 and r.count < r.size // 4 else selected
+
+        def fields_ok(r):
+            ok = [(wdata & r.unused_bits) == 0]
+            for f in r.fields:
+                value = wdata[f.lsb:f.lsb + f.width]
+                value = value.as_signed() if f.signed else value
+                if f.lo > (-(1 << (f.width - 1)) if f.signed else 0):
+                    ok.append(value >= f.lo)
+                if f.hi < ((1 << (f.width - 1)) - 1 if f.signed else (1 << f.width) - 1):
+                    ok.append(value <= f.hi)
+            return Cat(*ok).all()
+
+        misaligned = addr[:2] != 0
+        with m.If(bus.re):
+            with m.If(misaligned):
+                m.d.comb += err.eq(1)
+            for r in self.registers:
+                with m.Elif(hit(r)):
+                    if r.access == "WO":
+                        m.d.comb += err.eq(1)
+                    else:
+                        m.d.comb += bus.rdata.eq(read_value(r, index_of(r)))
+            with m.Else():
+                m.d.comb += err.eq(1)
+
+        with m.If(bus.we):
+            with m.If(misaligned | (bus.wstrb != 0b1111)):
+                m.d.comb += err.eq(1)
+            for r in self.registers:
+                with m.Elif(hit(r)):
+                    if r.access == "RO":
+                        m.d.comb += err.eq(1)
+                        continue
+                    refuse = locked if r.locked else 0
+                    if r.name == "CTRL":
+                        refuse = locked & wdata[CTRL_BITS["START"]]
+                    with m.If(~fields_ok(r)):
+                        m.d.comb += err.eq(1)
+                    with m.Elif(refuse):
+                        m.d.comb += err.eq(1)
+                        m.d.sync += refused.eq(refused + 1)
+                    with m.Else():
+                        perform_write(r, index_of(r), wdata)
+            with m.Else():
+                m.d.comb += err.eq(1)
+        return m
