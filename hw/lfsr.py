@@ -84,13 +84,9 @@ class Lfsr(wiring.Component):
         state = Signal(w, init=1)
         for k in range(self.draws):
             m.d.comb += self.draw[k].eq(_linear(state, advanced_bits(w, (k + 1) * b)[:b]))
-        full = Signal(w)
-        m.d.comb += full.eq(_linear(state, advanced_bits(w, self.draws * b)))
-        advanced = full
+        advanced = _linear(state, advanced_bits(w, self.draws * b))
         if self.short_draws != self.draws:
-            partial = Signal(w)
-            m.d.comb += partial.eq(_linear(state, advanced_bits(w, self.short_draws * b)))
-            advanced = Mux(self.short, partial, full)
+            advanced = Mux(self.short, _linear(state, advanced_bits(w, self.short_draws * b)), advanced)
         with m.If(self.load):
             salted = self.seed ^ self.salt
             m.d.sync += state.eq(Mux(salted == 0, Const(1, w), salted))

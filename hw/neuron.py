@@ -32,10 +32,10 @@ class NeuronStage(wiring.Component):
     """Evaluates the N_Y output neurons of one time step, ``lanes`` neurons a cycle, in two stages.
 
     ``load`` (a hand-off) takes the step's potentials. In the next G = ceil(N_Y / lanes) cycles,
-    stage 1 takes group g = 0 .. G-1 (neurons g·lanes ..): ``idx = clamp(u >> S)`` and the LUT's
-    probability, registered; stage 2, a cycle later, takes the group's draws from the spike LFSR
-    (neuron order, only for real neurons) and compares: ``spike = draw < prob``, and sends the
-    group on ``neurons``. The spike LFSR is the spike stream of docs/spec.md section 5.2.
+    stage 1 takes group g = 0 .. G-1 (neurons g·lanes ..): ``idx = clamp(u >> S)``, the LUT's
+    probability, the group's draws from the spike LFSR (neuron order, only for real neurons) and
+    ``spike = draw < prob``, registered; stage 2, a cycle later, sends the group on ``neurons``.
+    The spike LFSR is the spike stream of docs/spec.md section 5.2.
 
     Members
     -------
@@ -84,34 +84,32 @@ class NeuronStage(wiring.Component):
             with m.Else():
                 m.d.sync += group.eq(group + 1)
 
-        # -- stage 1: LUT index and probability
-        stage1 = Signal(neuron_layout(c))
-        stage1_prob = Signal(data.ArrayLayout(unsigned(c.prob_bits), lanes))
-        stage1_valid = Signal()
-        m.d.sync += [stage1_valid.eq(evaluating), stage1.group.eq(group), stage1.last.eq(group == groups - 1)]
+        # -- stage 1: LUT index, probability, draw and comparator, into the beat's registers
+        beat = Signal(neuron_layout(c))
+        beat_valid = Signal()
+        last = group == groups - 1
+        m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.start), lfsr.next.eq(evaluating), lfsr.short.eq(last)]
+        m.d.sync += [beat_valid.eq(evaluating), beat.group.eq(group), beat.last.eq(last)]
+        probe = Signal(probe_layout(c))
         for lane in range(lanes):
             port = lut.read_port(domain="comb")
             shifted = Signal(signed(c.acc_width), name=f"shifted{lane}")
             # Unsigned on purpose: Verilog reads a memory at a *signed* negative index as X, and
             # Yosys would drop an as_unsigned() on the way to the address.
             index = Signal(c.lut_addr_bits, name=f"index{lane}")
+            real = Const(1, 1) if lane < short else ~last       # padding lanes of the last group never spike
             m.d.comb += [shifted.eq(hold[lane] >> c.lut_shift),
                          index.eq(Mux(shifted < -half, -half, Mux(shifted > half - 1, half - 1, shifted))),
                          port.addr.eq(index)]
-            m.d.sync += [stage1.lanes[lane].potential.eq(hold[lane]), stage1_prob[lane].eq(port.data)]
+            m.d.sync += [beat.lanes[lane].potential.eq(hold[lane]),
+                         beat.lanes[lane].spike.eq(real & (lfsr.draw[lane] < port.data))]
+            if "probe" in self.signature.members:
+                m.d.sync += [probe.prob[lane].eq(port.data), probe.draw[lane].eq(lfsr.draw[lane])]
 
-        # -- stage 2: draws, comparators, the stream
-        out = self.neurons
-        m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.start), lfsr.next.eq(out.valid),
-                     lfsr.short.eq(stage1.last), out.valid.eq(stage1_valid)]
-        m.d.comb += [out.payload.group.eq(stage1.group), out.payload.last.eq(stage1.last)]
-        for lane in range(lanes):
-            sent = out.payload.lanes[lane]
-            real = Const(1, 1) if lane < short else ~stage1.last    # padding lanes of the last group never spike
-            m.d.comb += [sent.potential.eq(stage1.lanes[lane].potential),
-                         sent.spike.eq(real & (lfsr.draw[lane] < stage1_prob[lane]))]
+        # -- stage 2: the beat, straight from registers
+        m.d.comb += [self.neurons.valid.eq(beat_valid), self.neurons.payload.eq(beat)]
         if "probe" in self.signature.members:
-            m.d.comb += [self.probe.prob.eq(stage1_prob), self.probe.draw.eq(lfsr.draw)]
+            m.d.comb += self.probe.eq(probe)
         with m.If(self.start):
-            m.d.sync += [evaluating.eq(0), stage1_valid.eq(0)]
+            m.d.sync += [evaluating.eq(0), beat_valid.eq(0)]
         return m

@@ -11,7 +11,9 @@ from spinaps.atomic import atomic_write_bytes
 from spinaps.config import Config
 
 from .data import Dataset
-from .golden import decide, image_seeds, run_golden
+from spinaps.contract import image_seeds
+
+from .golden import decide, run_golden, tile_mapping
 from .weights import Weights
 
 __all__ = ["evaluate", "ann_baseline", "accuracy_by_deadline", "format_table", "plot_accuracy"]
@@ -36,8 +38,8 @@ def accuracy_by_deadline(spike, potential, labels, *, tie_policy: str, timeout_p
     Works on the golden model's arrays and on what the RTL showed (steps after its
     decision left empty): a deadline before the first spike only needs the steps before it.
     """
-    return [float((decide(spike, potential, deadline=t, tie_policy=tie_policy,
-                          timeout_policy=timeout_policy)[0] == labels).mean())
+    return [float((decide(spike, potential, deadline=t, tie_policy=tie_policy, timeout_policy=timeout_policy,
+                          abstain=spike.shape[2])[0] == labels).mean())
             for t in range(1, spike.shape[1] + 1)]
 
 
@@ -51,8 +53,9 @@ def evaluate(config: Config, weights: Weights, data: Dataset, *, seeds: int = 5)
     labels = data.test_y
     n = len(labels)
     forced, abstain, timed_out, steps, sops = [], [], [], [], []
+    mapping = tile_mapping(config, data)
     for run in range(seeds):
-        result = run_golden(config, weights.alpha, weights.bias, data.test_x,
+        result = run_golden(config, weights.alpha, weights.bias, data.test_x, mapping=mapping,
                             seed_encoder=image_seeds(config.seed_encoder, n, run=run, width=config.lfsr_width),
                             seed_spike=image_seeds(config.seed_spike, n, run=run, width=config.lfsr_width))
         for policy, curves in (("argmax_potential", forced), ("abstain", abstain)):

@@ -66,7 +66,10 @@ class Register:
         return 4 if self.count == 1 else 4 << (self.count - 1).bit_length()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The register as JSON data (fields as a list of mappings)."""
+        data = asdict(self)
+        data["fields"] = [asdict(f) for f in self.fields]
+        return data
 
     def write_ok(self, value: int) -> bool:
         """Whether a write of the 32-bit ``value`` is performed (the hardware's rule, for hosts and tests)."""

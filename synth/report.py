@@ -119,7 +119,8 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
         raise ConfigError("cycles per inference need weights or a simulation's results.json")
     from model.cycles import inference_cycles, utilization
     from model.data import load_dataset
-    from model.golden import image_seeds, run_golden
+    from model.golden import run_golden
+    from spinaps.contract import image_seeds
 
     data = load_dataset(config)
     n = len(data.test_y)
@@ -457,7 +458,8 @@ def _weights(config: Config, weights_path, out: Path, log):
 
 def run(config: Config, *, out: str | Path, weights: str | Path | None = None, liberty: str | Path | None = None,
         gen_dir: str | Path | None = None, node_nm: float | None = None, sim_dir: str | Path | None = None,
-        technology: str | Path | None = None, cycles_from: str = "auto", log=print) -> dict:
+        technology: str | Path | None = None, cycles_from: str = "auto", inference: dict | None = None,
+        log=print) -> dict:
     """The whole flow: design, synthesis, timing, power, macros, throughput; writes the outputs.
 
     Parameters
@@ -481,6 +483,10 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
         Technology file (default ``synth/technology.yaml``).
     cycles_from : {"auto", "sim", "golden"}
         Where cycles and SOPs per inference come from (:func:`inference_figures`).
+    inference : dict, optional
+        Cycles, SOPs and utilisation per inference handed over by the caller (e.g. the end-to-end
+        flow, from the simulation it just ran): ``cycles_per_inference``, ``sops_per_inference``,
+        ``utilization``, ``images``, ``cycles_source``. Overrides ``cycles_from``.
     log : callable
         Progress lines go here (``None``: silent).
 
@@ -497,7 +503,7 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
     read_liberty(liberty)                     # a bad liberty fails here, before anything is written
     tech = load_technology(technology)
     sim_dir = REPO / "build/sim" if sim_dir is None else Path(sim_dir)
-    if cycles_from == "sim" and _simulation_results(config, sim_dir) is None:
+    if inference is None and cycles_from == "sim" and _simulation_results(config, sim_dir) is None:
         raise ConfigError(f"{sim_dir}: no bit-exact */results.json of a simulation of this configuration "
                           "(run python -m verif.sim, or use --cycles-from golden)")
     start = time.perf_counter()
@@ -531,7 +537,8 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
     timing = static_timing(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech)
     power = logic_power(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech)
     stage(f"f_max {timing.fmax_mhz:.1f} MHz; cycles and SOPs per inference")
-    inference = inference_figures(config, alpha=alpha, bias=bias, sim_dir=sim_dir, source=cycles_from)
+    if inference is None:
+        inference = inference_figures(config, alpha=alpha, bias=bias, sim_dir=sim_dir, source=cycles_from)
     report = build_report(config=config, synth=result.summary(), timing=timing.to_dict(),
                           logic_power=power.to_dict(), inference=inference, tech=tech, node_nm=node_nm)
     cell_models = liberty.with_suffix(".v")

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from gen.generate import generate
-from hw.regmap import register_map
 from model.weights import Weights, save_weights
 from spinaps.config import PRESETS, Config
+from spinaps.contract import tile_map
+from spinaps.regmap import register_map
 from verif.tools import verilator_bin, verilator_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,45 +25,56 @@ def lint(verilog: Path) -> str:
     return (result.stdout + result.stderr).strip() if result.returncode or result.stderr.strip() else ""
 
 
-@pytest.mark.parametrize("config", [Config(), Config(tiles=1), Config(tiles=7), Config(tiles=16),
-                                    PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3)],
-                         ids=["tiles8", "tiles1", "tiles7", "tiles16", "tiny_errors"])
-def test_generated_verilog_is_lint_clean(tmp_path, config):
-    generate(config, tmp_path)
+@pytest.mark.parametrize("config, trace", [
+    (Config(), False), (Config(), True), (Config(tiles=1, neuron_lanes=1), False),
+    (Config(tiles=7, tile_map="blocked", neuron_lanes=10), True), (Config(tiles=16, tile_map="interleaved"), False),
+    (PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3), True)],
+    ids=["tiles8", "tiles8_trace", "tiles1_lanes1", "tiles7_blocked_lanes10_trace", "tiles16_interleaved",
+         "tiny_errors_trace"])
+def test_generated_verilog_is_lint_clean(tmp_path, config, trace):
+    generate(config, tmp_path, trace=trace)
     assert lint(tmp_path / f"{config.top_name}.v") == ""
 
 
 def test_outputs_and_manifest(tmp_path):
-    config = Config()
+    config = Config(tile_map="interleaved")
     manifest = generate(config, tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["manifest.json", "regmap.md", "spinaps_top.il", "spinaps_top.v", "spinaps_top_regs.h"]
     assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
     assert Config.from_manifest(tmp_path / "manifest.json") == config
     assert manifest["registers"] == [r.to_dict() for r in register_map(config)]
+    assert manifest["tile_map"][1] == list(range(1, 64, 8)) and manifest["trace"] is False
     ports = {p["name"]: p for p in manifest["ports"]}
     assert ports["s_axil_awaddr"] == {"name": "s_axil_awaddr", "direction": "input", "width": 16}
     assert ports["irq"]["direction"] == "output" and ports["clk"]["width"] == 1
+    assert not any(name.startswith("trace") for name in ports)
     verilog = (tmp_path / "spinaps_top.v").read_text()
     port_list = re.search(r"^module spinaps_top\((.*?)\);", verilog, re.M | re.S).group(1)
     assert {name.strip() for name in port_list.split(",")} == set(ports)
-    assert manifest["derived"]["tile_inputs"][1] == list(range(1, 64, 8))
-    assert "| 0x0010 | STATUS | RO |" in (tmp_path / "regmap.md").read_text()
+    assert "| 0x0014 | STATUS | RO |" in (tmp_path / "regmap.md").read_text()
+
+
+def test_trace_build_has_the_trace_ports(tmp_path):
+    manifest = generate(Config(), tmp_path, trace=True)
+    ports = {p["name"]: p["width"] for p in manifest["ports"]}
+    assert manifest["trace"] is True
+    assert ports["trace_valid"] == 1 and ports["trace_potential"] == 10 * Config().acc_width
 
 
 def test_c_header_compiles_and_matches(tmp_path):
-    config = Config(tiles=3)
+    config = Config(tiles=3, tile_map="interleaved")
     generate(config, tmp_path)
     program = tmp_path / "check.c"
     program.write_text('#include "spinaps_top_regs.h"\n#include <stdio.h>\nint main(void) {\n'
-                       '  printf("%u %u %u\\n", SPINAPS_TOP_STATUS_OFFSET, SPINAPS_TOP_PIXEL(5), '
+                       '  printf("%u %u %u\\n", SPINAPS_TOP_STATUS_OFFSET, SPINAPS_TOP_PIXEL1(2), '
                        'SPINAPS_TOP_PROG_ROW_VALUE(7, 2));\n  return 0;\n}\n')
     subprocess.run(["gcc", "-Wall", "-Werror", "-o", str(tmp_path / "check"), str(program), f"-I{tmp_path}"],
                    check=True)
     out = subprocess.run([str(tmp_path / "check")], capture_output=True, text=True, check=True).stdout.split()
     regs = {r.name: r.offset for r in register_map(config)}
-    # Input 7 at lag 2 lives in tile 7 % 3 = 1, row (7 // 3) * tau + 2.
-    assert list(map(int, out)) == [regs["STATUS"], regs["PIXEL"] + 20, (2 * config.tau + 2) | 1 << 16]
+    # Input 7 (interleaved on 3 tiles) is local input 7 // 3 = 2 of tile 7 % 3 = 1: row 2 * tau + lag.
+    assert list(map(int, out)) == [regs["STATUS"], regs["PIXEL1"] + 8, (2 * config.tau + 2) | 1 << 16]
 
 
 def test_weights_initialise_macros_and_biases(tmp_path):
@@ -70,9 +82,19 @@ def test_weights_initialise_macros_and_biases(tmp_path):
     rng = np.random.default_rng(0)
     alpha = rng.integers(config.weight_min, config.weight_max + 1, (config.n_inputs, config.tau, config.n_outputs))
     save_weights(tmp_path / "w.npz", Weights(alpha=alpha, bias=np.arange(config.n_outputs) - 7, config=config))
-    generate(config, tmp_path / "out", weights_path=tmp_path / "w.npz")
-    assert (json.loads((tmp_path / "out" / "manifest.json").read_text())["weights"]).endswith("w.npz")
+    manifest = generate(config, tmp_path / "out", weights_path=tmp_path / "w.npz")
+    assert manifest["weights"].endswith("w.npz") and len(manifest["weights_sha256"]) == 64
     assert lint(tmp_path / "out" / "spinaps_top.v") == ""
+
+
+def test_balanced_map_comes_from_the_training_set(tmp_path):
+    from model.data import load_dataset
+
+    config = Config(tiles=4)
+    manifest = generate(config, tmp_path)
+    activity = load_dataset(config).train_x / 256.0
+    assert manifest["tile_map"] == [list(t) for t in tile_map(config, activity=activity)]
+    assert manifest["tile_map"] != [list(t) for t in tile_map(config.replace(tile_map="interleaved"))]
 
 
 def run_gen(*args, cwd):
@@ -98,5 +120,5 @@ def test_errors_are_one_line_and_write_nothing(tmp_path, args, message):
 def test_help_explains_every_option(tmp_path):
     result = run_gen("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for option in ("--tiles", "--config", "--weights", "--out"):
+    for option in ("--tiles", "--config", "--weights", "--out", "--trace"):
         assert option in result.stdout

@@ -1,11 +1,12 @@
-"""``python -m verif.gls``: gate-level simulation — the top-level cocotb test on the synthesised
-netlist (OSU018 cells, with their Verilog models) on Icarus, against the golden model.
+"""``python -m verif.gls``: gate-level simulation — the top-level cocotb test on the synthesised netlist
+(OSU018 cells, with their Verilog models) on Icarus, against the golden model.
 
     python -m verif.gls [--tiles N] [--config FILE] --weights FILE [--n 10] [--out build/gls]
 
-Synthesises the design (python -m synth) into OUT/synth, then simulates N test digits and
-writes OUT/icarus/results.json. The STT-RAM macros are black boxes in synthesis; the netlist
-carries their behavioural Verilog.
+Synthesises the design (the default build: no trace port) into OUT/synth, then simulates N test
+images and compares each decision, decision step, CYCLES and EVENTS with the golden model; writes
+OUT/icarus/results.json. The macros are black boxes in synthesis; the netlist carries their
+behavioural Verilog. Exits 1, with the reason, when anything differs or the simulation ends early.
 """
 
 import json
@@ -13,8 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spinaps.cli import ArgumentParser, run_cli
-from spinaps.config import ConfigError, load_config
+from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, config_from_args, run_cli
 
 from .runner import ROOT, run_cocotb
 
@@ -28,34 +28,35 @@ def cell_models() -> Path:
     return Path(liberty).with_name("osu018_stdcells.v")
 
 
+def gate_level(config, *, weights, n: int, out: Path) -> dict:
+    """Synthesise, then run ``n`` images on the netlist; the results (raises VerificationError on any difference)."""
+    from synth.report import run as synthesise
+
+    synthesise(config, out=out / "synth", weights=weights, cycles_from="golden",
+               log=lambda line: print(f"{PROG}: {line}", flush=True))
+    # -Ttyp: the cell models give min:typ:max delays; the typical ones are simulated.
+    work = run_cocotb(sim="icarus", config=config, name=None, testcase="images_match_golden", weights=weights,
+                      program="preloaded", images=n, out_root=out, gen_dir=out / "synth" / "gen",
+                      sources=[out / "synth" / "netlist.v", cell_models()], build_args=["-Ttyp"])
+    results = json.loads((work / "results.json").read_text())
+    if results.get("samples") != n or results.get("mismatches"):
+        raise VerificationError(f"gate-level simulation: {results.get('mismatches')} mismatches in "
+                                f"{results.get('samples')} of {n} images")
+    return results
+
+
 def _main(argv=None):
     parser = ArgumentParser(prog=PROG, description="Gate-level simulation of the synthesised accelerator "
                             "against the golden model (Icarus).")
-    parser.add_argument("--tiles", type=int, metavar="N", help="tiles (default: the configuration's)")
-    parser.add_argument("--config", metavar="FILE", help="YAML configuration (default: built-in default)")
-    parser.add_argument("--weights", metavar="FILE", required=True, help="trained weights")
-    parser.add_argument("--n", type=int, default=10, metavar="N", help="test digits (default: 10)")
-    parser.add_argument("--out", metavar="DIR", default="build/gls", help="output directory (default: build/gls)")
+    add_options(parser, weights="required", out="build/gls", n=10, n_help="test images")
     args = parser.parse_args(argv)
-    if not 1 <= args.n <= 1000:
-        raise ConfigError(f"--n = {args.n} is out of range (allowed: 1..1000)")
-    config = load_config(args.config, **({} if args.tiles is None else {"tiles": args.tiles}))
+    check_count("--n", args.n, 1, 1000)
+    config = config_from_args(args)
     out = Path(args.out).resolve()
-    synth_args = [sys.executable, "-m", "synth", "--weights", args.weights, "--out", str(out / "synth"),
-                  "--cycles-from", "golden"]
-    if args.config:
-        synth_args += ["--config", args.config]
-    if args.tiles is not None:
-        synth_args += ["--tiles", str(args.tiles)]
-    subprocess.run(synth_args, cwd=ROOT, check=True)
-    # -Ttyp: the cell models give min:typ:max delays; the typical ones are simulated.
-    work = run_cocotb(sim="icarus", config=config, name=None, testcase="images_match_golden",
-                      weights=args.weights, images=args.n, out_root=out, gen_dir=out / "synth" / "gen",
-                      sources=[out / "synth" / "netlist.v", cell_models()], build_args=["-Ttyp"])
-    results = json.loads((work / "results.json").read_text())
+    results = gate_level(config, weights=args.weights, n=args.n, out=out)
     for key in ("samples", "mismatches", "accuracy", "cycles_per_inference"):
         print(f"{key}: {results[key]}")
-    print(f"wrote {work / 'results.json'}")
+    print(f"wrote {out / 'icarus' / 'results.json'}")
     return 0
 
 

@@ -1,11 +1,12 @@
 """The whole flow in one command: trained network -> generated, verified, synthesised accelerator -> one report.
 
-    python -m spinaps run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator]
-                          [--out build/report]
+    python -m flow run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator]
+                       [--out build/report]
 
 Steps: golden-model evaluation, generation, cocotb simulation against the golden model,
-synthesis, report. Each step's artefacts stay in its own folder under build/; the report
-(index.md, summary.json, PNGs) links them.
+synthesis (handed the simulation's cycles), report. Each step's artefacts stay in its own
+folder under build/; the report (index.md, summary.json, PNGs) links them. A mismatch with
+the golden model stops the flow with :class:`spinaps.cli.VerificationError`.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import yaml
 
-from .atomic import atomic_write_bytes, atomic_write_text
-from .config import Config
+from spinaps.atomic import atomic_write_bytes, atomic_write_text
+from spinaps.config import Config
 
 __all__ = ["run_flow"]
 
@@ -104,11 +103,20 @@ def _plot_efficiency(path: Path, synth: dict):
 
 def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str = "verilator",
              build: Path = ROOT / "build") -> dict:
+    """Evaluate, generate, simulate ``n`` test images bit-exactly, synthesise, and write the report.
+
+    Raises
+    ------
+    VerificationError
+        If the simulated design disagrees with the golden model or the simulation ends early.
+    """
     from model.data import load_dataset
     from model.evaluate import accuracy_by_deadline, evaluate, format_table
-    from model.golden import image_seeds, run_golden
+    from model.golden import run_golden, tile_mapping
     from model.weights import load_weights
-    from verif.runner import run_cocotb
+    from spinaps.contract import image_seeds
+    from synth.report import run as synthesise
+    from verif.sim import simulate_images
 
     weights_data = load_weights(weights, config)       # a bad file fails before any work
     out.mkdir(parents=True, exist_ok=True)
@@ -121,28 +129,26 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
     print(format_table(golden))
     steps.end(str(out / "golden_report.json"))
 
-    steps.begin(f"generating the {config.tiles}-tile design and simulating {n} test digits on {sim} "
-                "against the golden model")
-    work = run_cocotb(sim=sim, config=config, name=None, testcase="images_match_golden", weights=weights,
-                      images=n, out_root=build / "sim")
-    sim_results = json.loads((work / "results.json").read_text())
+    steps.begin(f"generating the {config.tiles}-tile design and simulating {n} test images on {sim} "
+                "against the golden model, step by step")
+    work, sim_results = simulate_images(config, sim=sim, weights=weights, n=n, out=build / "sim",
+                                        progress=sys.stderr.isatty())
     labels = data.test_y[:n]
     rtl = _rtl_accuracy(config, work / "rtl_trace.npz", labels)
     same = run_golden(config, weights_data.alpha, weights_data.bias, data.test_x[:n],
                       seed_encoder=image_seeds(config.seed_encoder, n, width=config.lfsr_width),
-                      seed_spike=image_seeds(config.seed_spike, n, width=config.lfsr_width))
+                      seed_spike=image_seeds(config.seed_spike, n, width=config.lfsr_width),
+                      mapping=tile_mapping(config, data))
     golden_same = accuracy_by_deadline(same.spike, same.potential, labels, tie_policy=config.tie_policy,
                                        timeout_policy="argmax_potential")
     steps.end(f"{sim_results['mismatches']} mismatches; {work / 'results.json'}")
 
     steps.begin("synthesising the logic (Yosys, liberty) and modelling the macros")
     synth_dir = build / "synth"
-    config_file = out / "config.yaml"          # the configuration of this run, as a file synth can read
-    atomic_write_text(config_file, yaml.safe_dump(config.to_dict(), sort_keys=False))
-    subprocess.run([sys.executable, "-m", "synth", "--config", str(config_file), "--weights", str(weights),
-                    "--gen-dir", str(work / "gen"), "--sim-dir", str(build / "sim"), "--cycles-from", "sim",
-                    "--out", str(synth_dir)], cwd=ROOT, check=True)
-    synth = json.loads((synth_dir / "report.json").read_text())
+    inference = {key: sim_results[key] for key in ("cycles_per_inference", "sops_per_inference", "utilization")}
+    inference.update(images=n, cycles_source=f"RTL simulation: {work / 'results.json'} ({sim}, {n} images)")
+    synth = synthesise(config, out=synth_dir, weights=weights, inference=inference,
+                       log=lambda line: print(f"      {line}", flush=True))
     steps.end(str(synth_dir / "report.json"))
 
     steps.begin("plotting")
@@ -159,6 +165,8 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
         "accuracy_golden": golden["accuracy"],
         "accuracy_golden_abstain": golden["accuracy_abstain"],
         "accuracy_golden_at_deadline_4": golden.get("accuracy_at_deadline_4"),
+        "accuracy_golden_abstain_at_deadline_4": (golden["accuracy_by_deadline_abstain"][3]
+                                                  if config.t_max >= 4 else None),
         "accuracy_golden_simulated_digits": golden_same[-1],
         "accuracy_rtl": rtl["argmax_potential"][-1],
         "accuracy_rtl_by_deadline": rtl["argmax_potential"],

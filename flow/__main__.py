@@ -1,0 +1,39 @@
+"""``python -m flow run``: the end-to-end flow behind ``make run``.
+
+    python -m flow run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator] [--out DIR]
+"""
+
+import sys
+from pathlib import Path
+
+from spinaps.cli import ArgumentParser, add_options, check_count, config_from_args, run_cli
+
+PROG = "python -m flow"
+
+
+def _main(argv=None):
+    parser = ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    run = commands.add_parser("run", help="evaluate, generate, simulate, synthesise, report",
+                              description="Golden-model evaluation, generation, cocotb simulation against the "
+                                          "golden model, synthesis, and one report (index.md, summary.json, PNGs).")
+    add_options(run, weights="required", out="build/report", n=100)
+    run.add_argument("--sim", choices=("icarus", "verilator"), default="verilator")
+    args = parser.parse_args(argv)
+    from .run import run_flow
+
+    check_count("--n", args.n, 1, 100000)
+    config = config_from_args(args)
+    summary = run_flow(config, weights=Path(args.weights), out=Path(args.out), n=args.n, sim=args.sim)
+    print(f"\naccuracy golden {summary['accuracy_golden']:.1%}, RTL {summary['accuracy_rtl']:.1%} "
+          f"({summary['mismatches']} mismatches), STT-RAM/SRAM {summary['stt_over_sram']:.2f}x")
+    print(f"report: {Path(args.out) / 'index.md'}  summary: {Path(args.out) / 'summary.json'}")
+    return 0
+
+
+def main(argv=None):
+    return run_cli(_main, prog=PROG, argv=argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
