@@ -180,7 +180,9 @@ def normalise(answer):
 def can_refuse(register):
     """Whether some 32-bit value is refused: a bit outside the fields, or a field narrower than its bits."""
     def full(f):
-        return (f.lo, f.hi) == ((-(1 << (f.width - 1)), (1 << (f.width - 1)) - 1) if f.signed else (0, (1 << f.width) - 1))
+        if f.signed:
+            return (f.lo, f.hi) == (-(1 << (f.width - 1)), (1 << (f.width - 1)) - 1)
+        return (f.lo, f.hi) == (0, (1 << f.width) - 1)
     return register.unused_bits != 0 or not all(full(f) for f in register.fields)
 
 
@@ -370,7 +372,8 @@ def test_locked_writes_refused_and_counted_while_busy(config):
     mismatches = [entry for entry in log if entry[-2] != entry[-1]]
     assert not mismatches, mismatches[:5]
     locked = [r.name for r in ref.registers.values() if r.locked]
-    assert ref.refused == 2 * (len(locked) + 2) and ref.read(ref.registers["STATUS"].offset)[1] >> STATUS_BITS["PROG_OK"] & 1
+    assert ref.refused == 2 * (len(locked) + 2)          # each locked register and two STARTs, twice
+    assert ref.read(ref.registers["STATUS"].offset)[1] >> STATUS_BITS["PROG_OK"] & 1
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=config_id)
@@ -468,8 +471,9 @@ def test_status_results_and_settings_follow_their_sources(config):
         ctx.set(dut.busy, 0)
         ref.inputs["busy"] = 0
         for _ in range(3):
-            writes = {"SEED_ENCODER": rng.getrandbits(config.lfsr_width), "SEED_SPIKE": rng.getrandbits(config.lfsr_width),
-                      "T_MAX": rng.randint(1, 255), "POLICY": rng.getrandbits(2), "IRQ_ENABLE": rng.getrandbits(1)}
+            writes = {"SEED_ENCODER": rng.getrandbits(config.lfsr_width),
+                      "SEED_SPIKE": rng.getrandbits(config.lfsr_width), "T_MAX": rng.randint(1, 255),
+                      "POLICY": rng.getrandbits(2), "IRQ_ENABLE": rng.getrandbits(1)}
             biases = [rng.randint(config.bias_min, config.bias_max) for _ in range(config.n_outputs)]
             for name, value in writes.items():
                 offset = ref.registers[name].offset
