@@ -70,7 +70,7 @@ class RateEncoder(wiring.Component):
         at_last = current == last
         m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.load), lfsr.next.eq(active & ~self.load),
                      lfsr.short.eq(at_last),
-                     self.word_addr.eq(Mux(active & ~at_last, current + 1, 0))]
+                     self.word_addr.eq(Mux(active & ~at_last & ~self.load, current + 1, 0))]
         with m.If(self.load):
             m.d.sync += [self.busy.eq(0), self.x.eq(0)]
         with m.Elif(active):

@@ -31,7 +31,10 @@ class EventScanner(wiring.Component):
 
     In a ``start`` cycle the scanner takes ``bits`` (the step's history) and issues its lowest set
     row in that same cycle; it issues one remaining row in each following cycle. ``idle`` is high
-    when no row is left for the next cycle. ``flush`` forgets the remaining rows.
+    when no row is pending from earlier cycles (so none is issued in this cycle unless ``start``):
+    after a ``start`` with E rows it is low until, and rises in, cycle max(E, 1) after the start
+    (the cycle after the last row). ``flush`` forgets the remaining rows (the row of the flush cycle
+    is still issued).
 
     Members
     -------

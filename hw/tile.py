@@ -41,7 +41,8 @@ class Tile(wiring.Component):
     to the event scanner, which issues its lowest event in that same cycle and one more each
     following cycle, and starts the encoder on the step's inputs. Every event reads one macro row;
     its weights come out on ``rows`` ``read_latency`` cycles later. ``idle`` is high when the
-    scanner has no event left for the next cycle and the encoder has finished.
+    scanner has no event pending and the encoder has finished: after a ``step_start`` with E events
+    it rises in cycle max(E, W) after it (W the encoder's words), the first cycle the next step may start.
 
     Arguments
     ---------

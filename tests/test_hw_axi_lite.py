@@ -1,7 +1,7 @@
 """hw.axi_lite.AxiLiteSlave driven by a cycle-level AXI4-Lite master, in Amaranth's simulator.
 
 The slave sits in front of a small register file (8 word registers at 0x00..0x1C,
-byte enables, reg_err for any other address); every response is checked against a
+byte enables, reg.err for any other address); every response is checked against a
 Python dict model and every access strobe against the transaction that caused it.
 """
 
@@ -16,7 +16,7 @@ from amaranth_sim import simulate
 from hw.axi_lite import RESP_OKAY, RESP_SLVERR, AxiLiteSlave
 
 NREGS = 8
-UNMAPPED_RDATA = 0xBAD0BAD0  # what the register file answers (with reg_err) off the map
+UNMAPPED_RDATA = 0xBAD0BAD0  # what the register file answers (with reg.err) off the map
 
 
 def mapped(addr):
@@ -29,7 +29,7 @@ def apply_strobe(old, data, strb):
 
 
 class RegFileTop(Elaboratable):
-    """The slave plus a register file answering reg_rdata/reg_err combinationally."""
+    """The slave plus a register file answering reg.rdata/reg.err combinationally."""
 
     def __init__(self, addr_width=8):
         self.axi = AxiLiteSlave(addr_width=addr_width)
@@ -41,19 +41,19 @@ class RegFileTop(Elaboratable):
         hit = Signal()
         index = Signal(3)
         m.d.comb += [
-            hit.eq((axi.reg_addr[:2] == 0) & (axi.reg_addr[5:] == 0)),
-            index.eq(axi.reg_addr[2:5]),
-            axi.reg_err.eq((axi.reg_we | axi.reg_re) & ~hit),
-            axi.reg_rdata.eq(UNMAPPED_RDATA),
+            hit.eq((axi.reg.addr[:2] == 0) & (axi.reg.addr[5:] == 0)),
+            index.eq(axi.reg.addr[2:5]),
+            axi.reg.err.eq((axi.reg.we | axi.reg.re) & ~hit),
+            axi.reg.rdata.eq(UNMAPPED_RDATA),
         ]
         for i, reg in enumerate(self.regs):
             selected = Signal(name=f"sel{i}")
             m.d.comb += selected.eq(hit & (index == i))
             with m.If(selected):
-                m.d.comb += axi.reg_rdata.eq(reg)
+                m.d.comb += axi.reg.rdata.eq(reg)
             for b in range(4):
-                with m.If(selected & axi.reg_we & axi.reg_wstrb[b]):
-                    m.d.sync += reg[8 * b:8 * b + 8].eq(axi.reg_wdata[8 * b:8 * b + 8])
+                with m.If(selected & axi.reg.we & axi.reg.wstrb[b]):
+                    m.d.sync += reg[8 * b:8 * b + 8].eq(axi.reg.wdata[8 * b:8 * b + 8])
         return m
 
 
@@ -139,22 +139,22 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
     while b.items or r.items:
         assert cycle < limit, "master timed out"
         aw_valid, w_valid, ar_valid = aw.valid(), w.valid(), ar.valid()
-        ctx.set(axi.awvalid, aw_valid)
-        ctx.set(axi.awaddr, aw.item.addr if aw_valid else garbage(len(axi.awaddr)))
-        ctx.set(axi.awprot, garbage(3))
-        ctx.set(axi.wvalid, w_valid)
-        ctx.set(axi.wdata, w.item.data if w_valid else garbage(32))
-        ctx.set(axi.wstrb, w.item.strb if w_valid else garbage(4))
-        ctx.set(axi.arvalid, ar_valid)
-        ctx.set(axi.araddr, ar.item.addr if ar_valid else garbage(len(axi.araddr)))
-        ctx.set(axi.arprot, garbage(3))
+        ctx.set(axi.bus.awvalid, aw_valid)
+        ctx.set(axi.bus.awaddr, aw.item.addr if aw_valid else garbage(len(axi.bus.awaddr)))
+        ctx.set(axi.bus.awprot, garbage(3))
+        ctx.set(axi.bus.wvalid, w_valid)
+        ctx.set(axi.bus.wdata, w.item.data if w_valid else garbage(32))
+        ctx.set(axi.bus.wstrb, w.item.strb if w_valid else garbage(4))
+        ctx.set(axi.bus.arvalid, ar_valid)
+        ctx.set(axi.bus.araddr, ar.item.addr if ar_valid else garbage(len(axi.bus.araddr)))
+        ctx.set(axi.bus.arprot, garbage(3))
         bready, rready = b.ready(), r.ready()
-        ctx.set(axi.bready, bready)
-        ctx.set(axi.rready, rready)
+        ctx.set(axi.bus.bready, bready)
+        ctx.set(axi.bus.rready, rready)
 
-        bvalid, rvalid = ctx.get(axi.bvalid), ctx.get(axi.rvalid)
-        awready, wready, arready = ctx.get(axi.awready), ctx.get(axi.wready), ctx.get(axi.arready)
-        we, re = ctx.get(axi.reg_we), ctx.get(axi.reg_re)
+        bvalid, rvalid = ctx.get(axi.bus.bvalid), ctx.get(axi.bus.rvalid)
+        awready, wready, arready = ctx.get(axi.bus.awready), ctx.get(axi.bus.wready), ctx.get(axi.bus.arready)
+        we, re = ctx.get(axi.reg.we), ctx.get(axi.reg.re)
         assert not (we and re), "two accesses in one cycle"
         # One write (read) in flight: nothing is accepted while its response is pending.
         assert not (bvalid and (awready or wready))
@@ -165,10 +165,10 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
             log.append((cycle, "rvalid"))
         last_bvalid, last_rvalid = bvalid, rvalid
         if we:
-            log.append((cycle, "we", (ctx.get(axi.reg_addr), ctx.get(axi.reg_wdata),
-                                      ctx.get(axi.reg_wstrb), ctx.get(axi.reg_err))))
+            log.append((cycle, "we", (ctx.get(axi.reg.addr), ctx.get(axi.reg.wdata),
+                                      ctx.get(axi.reg.wstrb), ctx.get(axi.reg.err))))
         if re:
-            log.append((cycle, "re", (ctx.get(axi.reg_addr), ctx.get(axi.reg_err))))
+            log.append((cycle, "re", (ctx.get(axi.reg.addr), ctx.get(axi.reg.err))))
         for name, channel, valid, ready in (("aw", aw, aw_valid, awready), ("w", w, w_valid, wready),
                                             ("ar", ar, ar_valid, arready)):
             fired = valid and ready
@@ -177,8 +177,8 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
                 counts[name] += 1
             channel.advance(fired)
         b_fire, r_fire = bvalid and bready, rvalid and rready
-        bresp = ctx.get(axi.bresp)
-        rpayload = (ctx.get(axi.rdata), ctx.get(axi.rresp))
+        bresp = ctx.get(axi.bus.bresp)
+        rpayload = (ctx.get(axi.bus.rdata), ctx.get(axi.bus.rresp))
         b.sample(bvalid, bresp, b_fire)
         r.sample(rvalid, rpayload, r_fire)
         if b_fire:
@@ -187,7 +187,7 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
             log.append((cycle, "r", rpayload))
         await ctx.tick()
         cycle += 1
-    for sig in (axi.awvalid, axi.wvalid, axi.arvalid, axi.bready, axi.rready):
+    for sig in (axi.bus.awvalid, axi.bus.wvalid, axi.bus.arvalid, axi.bus.bready, axi.bus.rready):
         ctx.set(sig, 0)
     return log
 
@@ -232,9 +232,10 @@ def test_axi_lite_reset_state_is_idle():
 
     async def testbench(ctx):
         for _ in range(3):
-            seen.append({name: ctx.get(getattr(axi, name)) for name in
-                         ("awready", "wready", "arready", "bvalid", "bresp", "rvalid", "rdata", "rresp",
-                          "reg_addr", "reg_wdata", "reg_wstrb", "reg_we", "reg_re")})
+            seen.append({name: ctx.get(getattr(axi.bus, name)) for name in
+                         ("awready", "wready", "arready", "bvalid", "bresp", "rvalid", "rdata", "rresp")} |
+                        {f"reg_{name}": ctx.get(getattr(axi.reg, name)) for name in
+                         ("addr", "wdata", "wstrb", "we", "re")})
             await ctx.tick()
 
     simulate(top, testbench)
@@ -302,7 +303,7 @@ def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
     bvalid, b = events(log, "bvalid"), events(log, "b")
     assert [e[2] for e in we] == [(t.addr, t.data, t.strb, 0) for t in writes]
     for i, t in enumerate(writes):
-        # reg_we the cycle after both channels are captured, bvalid the cycle after that.
+        # reg.we the cycle after both channels are captured, bvalid the cycle after that.
         assert we[i][0] == max(aw[i][0], w[i][0]) + 1
         assert bvalid[i][0] == we[i][0] + 1
         assert b[i][0] == bvalid[i][0] + t.b_delay
@@ -328,7 +329,7 @@ def test_axi_lite_read_timing(ar_delay, r_delay):
     log = result["log"]
     ar, re, rvalid, r = events(log, "ar"), events(log, "re"), events(log, "rvalid"), events(log, "r")
     for i in range(2):
-        # reg_re the cycle after the AR handshake, rvalid the cycle after that.
+        # reg.re the cycle after the AR handshake, rvalid the cycle after that.
         assert re[i][0] == ar[i][0] + 1
         assert rvalid[i][0] == re[i][0] + 1
         assert r[i][0] == rvalid[i][0] + r_delay

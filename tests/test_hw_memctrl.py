@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from amaranth import ClockDomain, Module
 from amaranth_sim import simulate
 
 from hw.memctrl import MemoryController
@@ -39,44 +40,61 @@ def mixed_programs(seed, count):
             for _ in range(count)]
 
 
-async def rtl_program(ctx, dut, row, data):
-    """One program, from prog_en to the cycle after prog_done: (ok, retry pulses, failed pulses, cycles)."""
-    assert not ctx.get(dut.prog_busy)
-    ctx.set(dut.prog_en, 1)
-    ctx.set(dut.prog_addr, row)
-    ctx.set(dut.prog_data, data)
+async def rtl_program(ctx, dut, row, data, *, stray_reads=False):
+    """One program, from program.start to the cycle after program.done: (ok, retry pulses, failed pulses,
+    cycles). The retry pulses come at the end of each failed attempt, cycles k * attempt_cycles. With
+    ``stray_reads``, read.en is held high meanwhile: ignored, read.valid stays low."""
+    program = dut.program
+    assert not ctx.get(program.busy)
+    ctx.set(program.start, 1)
+    ctx.set(program.read_back, 0)
+    ctx.set(program.addr, row)
+    ctx.set(program.data, data)
     await ctx.tick()
-    ctx.set(dut.prog_en, 0)
+    ctx.set(program.start, 0)
+    ctx.set(program.addr, (row + 1) % ROWS)           # taken in the start cycle only
+    ctx.set(program.data, data ^ 1)
+    ctx.set(dut.read.en, stray_reads)
+    ctx.set(dut.read.addr, row)
     cycles, retries, failed = 1, 0, 0
     while True:
-        assert ctx.get(dut.prog_busy)
-        assert not ctx.get(dut.rd_valid) and not ctx.get(dut.rb_valid)  # the verify reads stay inside
-        retries += ctx.get(dut.retry)
+        assert ctx.get(program.busy)
+        assert not ctx.get(dut.read.valid) and not ctx.get(program.rb_valid)  # the verify reads stay inside
+        if ctx.get(dut.retry):
+            assert cycles == (retries + 1) * dut.attempt_cycles
+            retries += 1
         failed += ctx.get(dut.failed)
-        if ctx.get(dut.prog_done):
+        if ctx.get(program.done):
             break
-        assert not ctx.get(dut.prog_ok)
+        assert not ctx.get(program.ok)
         await ctx.tick()
         cycles += 1
-    ok = ctx.get(dut.prog_ok)
+    ok = ctx.get(program.ok)
+    assert not (ok and ctx.get(dut.failed))
+    ctx.set(dut.read.en, 0)
     await ctx.tick()
-    assert not ctx.get(dut.prog_busy)
+    assert not ctx.get(program.busy)
     return bool(ok), retries, failed, cycles
 
 
 async def rtl_read_back(ctx, dut, row):
-    """One read-back: (data, cycles from rb_en to rb_valid)."""
-    ctx.set(dut.rb_en, 1)
-    ctx.set(dut.rb_addr, row)
+    """One read-back: (data, cycles from program.start with read_back to rb_valid)."""
+    program = dut.program
+    ctx.set(program.start, 1)
+    ctx.set(program.read_back, 1)
+    ctx.set(program.addr, row)
     await ctx.tick()
-    ctx.set(dut.rb_en, 0)
+    ctx.set(program.start, 0)
+    ctx.set(program.read_back, 0)
     cycles = 1
-    while not ctx.get(dut.rb_valid):
-        assert ctx.get(dut.prog_busy)
+    while not ctx.get(program.rb_valid):
+        assert ctx.get(program.busy) and not ctx.get(program.done)
         await ctx.tick()
         cycles += 1
-    data = ctx.get(dut.rb_data)
+    assert ctx.get(program.busy) and not ctx.get(program.done)
+    data = ctx.get(program.rb_data)
     await ctx.tick()
+    assert not ctx.get(program.busy) and not ctx.get(program.rb_valid)
     return data, cycles
 
 
@@ -84,12 +102,12 @@ async def rtl_read_rows(ctx, dut, rows):
     """Inference reads, back to back, through the pass-through port."""
     out = []
     for cycle in range(len(rows) + dut.macro.read_latency):
-        ctx.set(dut.rd_en, cycle < len(rows))
-        ctx.set(dut.rd_addr, rows[cycle] if cycle < len(rows) else 0)
-        if ctx.get(dut.rd_valid):
-            out.append(ctx.get(dut.rd_data))
+        ctx.set(dut.read.en, cycle < len(rows))
+        ctx.set(dut.read.addr, rows[cycle] if cycle < len(rows) else 0)
+        if ctx.get(dut.read.valid):
+            out.append(ctx.get(dut.read.data))
         await ctx.tick()
-    ctx.set(dut.rd_en, 0)
+    ctx.set(dut.read.en, 0)
     return out
 
 
@@ -107,8 +125,8 @@ def rtl_session(dut, programs):
     results, sticky, read_back, read = [], [], [], []
 
     async def testbench(ctx):
-        for row, data in programs:
-            results.append(await rtl_program(ctx, dut, row, data))
+        for index, (row, data) in enumerate(programs):
+            results.append(await rtl_program(ctx, dut, row, data, stray_reads=index % 2))
             sticky.append(ctx.get(dut.sticky_error))
         for row in range(ROWS):
             data, cycles = await rtl_read_back(ctx, dut, row)
@@ -147,8 +165,10 @@ def test_retries_match_model(read_latency, write_latency):
     assert read_back == read == ref_rows == wanted
 
 
-def test_failure_sets_sticky_error_until_cleared():
-    dut = make(write_error_rate=0.5, write_retries=0, read_latency=1)
+@pytest.mark.parametrize("write_retries", [0, 2])
+def test_failure_sets_sticky_error_until_cleared(write_retries):
+    """A program still wrong after its retries fails: done without ok, failed, sticky_error."""
+    dut = make(write_error_rate=0.5, write_retries=write_retries, read_latency=1)
     programs = mixed_programs(3, 16)
     results, sticky, read_back, cleared = [], [], [], []
 
@@ -175,6 +195,7 @@ def test_failure_sets_sticky_error_until_cleared():
     assert cleared == [1, 0]
     assert read_back == ref_rows  # the wrong rows as the model stored them
     assert model.fail_count == sum(failed for _, _, failed, _ in results) > 0
+    assert all(retries == write_retries for ok, retries, *_ in results if not ok)
 
 
 def test_clear_error_loses_to_a_failure_in_the_same_cycle():
@@ -196,6 +217,53 @@ def test_clear_error_loses_to_a_failure_in_the_same_cycle():
     assert seen == [0] * (len(seen) - 2) + [1, 0]
 
 
+def test_reset_abandons_a_program_and_clears_the_sticky_error():
+    """Reset during a program's first write: busy falls, the row keeps its old value, the sticky error
+    is cleared, the write-failure LFSR restarts from its seed; the contents survive."""
+    dut = make(write_error_rate=0.5, write_retries=0, read_latency=2)
+    top = Module()
+    top.domains.sync = domain = ClockDomain()
+    top.submodules.dut = dut
+    before = mixed_programs(3, 16)
+    after = random_programs(4, 6)
+    results, rows, seen = [], [], {}
+
+    async def testbench(ctx):
+        for row, data in before:
+            await rtl_program(ctx, dut, row, data)
+        seen["sticky"] = ctx.get(dut.sticky_error)
+        ctx.set(dut.program.start, 1)
+        ctx.set(dut.program.addr, 5)
+        ctx.set(dut.program.data, 0xABC)
+        await ctx.tick()
+        ctx.set(dut.program.start, 0)
+        for _ in range(3):
+            await ctx.tick()
+        ctx.set(domain.rst, 1)
+        await ctx.tick()
+        ctx.set(domain.rst, 0)
+        seen["after_reset"] = (ctx.get(dut.program.busy), ctx.get(dut.sticky_error))
+        for row, data in after:
+            results.append(await rtl_program(ctx, dut, row, data))
+        for row in range(ROWS):
+            rows.append((await rtl_read_back(ctx, dut, row))[0])
+
+    simulate(top, testbench)
+    model = make_model(dut)
+    for row, data in before:
+        model.program(row, data)
+    assert seen["sticky"] and model.sticky_error         # there was an error to clear
+    assert seen["after_reset"] == (0, 0)
+    model.macro.reset()
+    ref = []
+    for row, data in after:
+        ok, retries = model.program(row, data)
+        ref.append((ok, retries, int(not ok), (retries + 1) * dut.attempt_cycles))
+    assert results == ref
+    assert rows == model.macro.contents
+    assert 5 not in [row for row, _ in after] and rows[5] == 0
+
+
 def test_inference_reads_pass_through():
     rng = random.Random(5)
     init = [rng.randrange(1 << ROW_BITS) for _ in range(ROWS)]
@@ -205,9 +273,9 @@ def test_inference_reads_pass_through():
 
     async def testbench(ctx):
         for row in requests + [None] * 3:
-            ctx.set(dut.rd_en, row is not None)
-            ctx.set(dut.rd_addr, 0 if row is None else row)
-            trace.append(ctx.get(dut.rd_data) if ctx.get(dut.rd_valid) else None)
+            ctx.set(dut.read.en, row is not None)
+            ctx.set(dut.read.addr, 0 if row is None else row)
+            trace.append(ctx.get(dut.read.data) if ctx.get(dut.read.valid) else None)
             await ctx.tick()
 
     simulate(dut, testbench)

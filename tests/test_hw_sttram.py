@@ -7,10 +7,9 @@ from amaranth import ClockDomain, Module
 from amaranth_sim import simulate
 
 from hw.sttram import SttRamMacro
-from hw.sttram import failure_threshold as hw_failure_threshold
-from model.lfsr import lfsr_draw, nonzero_seed
+from model.lfsr import lfsr_draw
 from model.sttram import SttRamMacro as ModelMacro
-from model.sttram import failure_threshold
+from spinaps.contract import failure_threshold, nonzero_seed
 
 ROWS, ROW_BITS = 16, 12
 
@@ -29,16 +28,16 @@ def make_model(dut):
 
 
 async def rtl_write(ctx, dut, row, data):
-    """One write, from acceptance to the cycle after wr_done; returns its cycles (acceptance to wr_done)."""
-    assert not ctx.get(dut.wr_busy)
-    ctx.set(dut.wr_en, 1)
-    ctx.set(dut.wr_addr, row)
-    ctx.set(dut.wr_data, data)
+    """One write, from acceptance to the cycle after write.done; returns its cycles (acceptance to write.done)."""
+    assert not ctx.get(dut.write.busy)
+    ctx.set(dut.write.en, 1)
+    ctx.set(dut.write.addr, row)
+    ctx.set(dut.write.data, data)
     await ctx.tick()
-    ctx.set(dut.wr_en, 0)
+    ctx.set(dut.write.en, 0)
     cycles = 1
-    while not ctx.get(dut.wr_done):
-        assert ctx.get(dut.wr_busy)
+    while not ctx.get(dut.write.done):
+        assert ctx.get(dut.write.busy)
         await ctx.tick()
         cycles += 1
     await ctx.tick()
@@ -49,12 +48,12 @@ async def rtl_read_rows(ctx, dut, rows):
     """Back-to-back pipelined reads of ``rows``; the data in the order it came back."""
     out = []
     for cycle in range(len(rows) + dut.read_latency):
-        ctx.set(dut.rd_en, cycle < len(rows))
-        ctx.set(dut.rd_addr, rows[cycle] if cycle < len(rows) else 0)
-        if ctx.get(dut.rd_valid):
-            out.append(ctx.get(dut.rd_data))
+        ctx.set(dut.read.en, cycle < len(rows))
+        ctx.set(dut.read.addr, rows[cycle] if cycle < len(rows) else 0)
+        if ctx.get(dut.read.valid):
+            out.append(ctx.get(dut.read.data))
         await ctx.tick()
-    ctx.set(dut.rd_en, 0)
+    ctx.set(dut.read.en, 0)
     return out
 
 
@@ -74,9 +73,9 @@ def rtl_read_trace(init, latency, requests):
 
     async def testbench(ctx):
         for row in requests + [None] * latency:
-            ctx.set(dut.rd_en, row is not None)
-            ctx.set(dut.rd_addr, 0 if row is None else row)
-            trace.append(ctx.get(dut.rd_data) if ctx.get(dut.rd_valid) else None)
+            ctx.set(dut.read.en, row is not None)
+            ctx.set(dut.read.addr, 0 if row is None else row)
+            trace.append(ctx.get(dut.read.data) if ctx.get(dut.read.valid) else None)
             await ctx.tick()
 
     simulate(dut, testbench)
@@ -109,7 +108,7 @@ def test_erased_by_default():
                                                            (20, 0.3, 20)])
 @pytest.mark.parametrize("latency", [1, 3])
 def test_write_timing(write_latency, rate, cycles, latency):
-    """wr_busy in cycles 1..T, wr_done in T only; wr_en and rd_en are ignored while busy;
+    """write.busy in cycles 1..T, write.done in T only; write.en and read.en are ignored while busy;
     a read in the acceptance cycle sees the old row, a read in T+1 the new one."""
     rng = random.Random(write_latency)
     init = [rng.randrange(1 << ROW_BITS) for _ in range(ROWS)]
@@ -123,14 +122,14 @@ def test_write_timing(write_latency, rate, cycles, latency):
 
     async def testbench(ctx):
         for cycle in range(cycles + 3 + latency):
-            ctx.set(dut.wr_en, cycle <= cycles)  # held high: only the cycle-0 write is accepted
-            ctx.set(dut.wr_addr, 5 if cycle == 0 else 6)
-            ctx.set(dut.wr_data, new if cycle == 0 else ignored)
-            ctx.set(dut.rd_en, cycle <= cycles + 2)
-            ctx.set(dut.rd_addr, 6 if cycle == cycles + 2 else 5)
-            busy.append(ctx.get(dut.wr_busy))
-            done.append(ctx.get(dut.wr_done))
-            reads.append(ctx.get(dut.rd_data) if ctx.get(dut.rd_valid) else None)
+            ctx.set(dut.write.en, cycle <= cycles)  # held high: only the cycle-0 write is accepted
+            ctx.set(dut.write.addr, 5 if cycle == 0 else 6)
+            ctx.set(dut.write.data, new if cycle == 0 else ignored)
+            ctx.set(dut.read.en, cycle <= cycles + 2)
+            ctx.set(dut.read.addr, 6 if cycle == cycles + 2 else 5)
+            busy.append(ctx.get(dut.write.busy))
+            done.append(ctx.get(dut.write.done))
+            reads.append(ctx.get(dut.read.data) if ctx.get(dut.read.valid) else None)
             await ctx.tick()
 
     simulate(dut, testbench)
@@ -139,7 +138,7 @@ def test_write_timing(write_latency, rate, cycles, latency):
     assert done == [0] * cycles + [1] + [0] * (n - cycles - 1)
     expected = [None] * n
     expected[latency] = init[5]                   # read with the accepted write: old row
-    expected[cycles + 1 + latency] = stored       # first read after wr_done: new row
+    expected[cycles + 1 + latency] = stored       # first read after write.done: new row
     expected[cycles + 2 + latency] = init[6]      # the write issued while busy never happened
     assert reads == expected
     if rate == 0:
@@ -204,7 +203,11 @@ def test_write_failures_match_model(lfsr_width, seed, write_latency):
 @pytest.mark.parametrize("rate, threshold", [(0.0, 0), (1e-6, 0), (1e-4, 7), (0.1, 6554), (0.3, 19661),
                                              (0.5, 32768)])
 def test_failure_threshold(rate, threshold):
-    assert hw_failure_threshold(rate) == failure_threshold(rate) == threshold
+    """floor(rate * 2**16 + 1/2) (spec section 8), and the macros of both sides use it."""
+    assert failure_threshold(rate) == threshold
+    dut = make(write_error_rate=rate)
+    dut._MustUse__silence = True                  # built for its threshold only, never simulated
+    assert dut.threshold == make_model(dut).threshold == threshold
 
 
 def test_draw_equal_to_threshold_does_not_fail():
@@ -248,6 +251,46 @@ def test_contents_survive_reset_and_lfsr_reloads():
     survivor = ref_writes(dut, first)[0].contents
     assert rows[ROWS // 2:] == survivor[ROWS // 2:] and any(survivor[ROWS // 2:])
     assert rows != ref_writes(dut, first + second)[0].contents
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.3])
+def test_reset_abandons_a_write_in_progress(rate):
+    """A reset in cycle 2 of a write: the row keeps its old value, and the write-failure LFSR restarts
+    from its seed (the writes after it match a model reset at that point)."""
+    rng = random.Random(11)
+    init = [rng.randrange(1 << ROW_BITS) for _ in range(ROWS)]
+    dut = make(write_error_rate=rate, write_latency=6, read_latency=1, init=init)
+    top = Module()
+    top.domains.sync = domain = ClockDomain()
+    top.submodules.dut = dut
+    after = random_writes(12, 8)
+    rows = []
+
+    async def testbench(ctx):
+        await rtl_write(ctx, dut, 9, init[9] ^ 0x0F0)      # draws taken before the reset
+        ctx.set(dut.write.en, 1)
+        ctx.set(dut.write.addr, 3)
+        ctx.set(dut.write.data, init[3] ^ 0xFFF)
+        await ctx.tick()
+        ctx.set(dut.write.en, 0)
+        await ctx.tick()
+        assert ctx.get(dut.write.busy) and not ctx.get(dut.write.done)
+        ctx.set(domain.rst, 1)
+        await ctx.tick()
+        ctx.set(domain.rst, 0)
+        assert not ctx.get(dut.write.busy)
+        for row, data in after:
+            await rtl_write(ctx, dut, row, data)
+        rows.extend(await rtl_read_rows(ctx, dut, list(range(ROWS))))
+
+    simulate(top, testbench)
+    model = make_model(dut)
+    model.write(9, init[9] ^ 0x0F0)
+    model.reset()
+    for row, data in after:
+        model.write(row, data)
+    assert rows == model.contents
+    assert 3 not in [row for row, _ in after] and rows[3] == init[3]
 
 
 # -- parameters

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from model.lfsr import LfsrArray, lfsr_draw, lfsr_step, nonzero_seed, tile_seed
-from spinaps.config import LFSR_TAPS
+from model.lfsr import LfsrArray, lfsr_draw, lfsr_step
+from spinaps.contract import LFSR_TAPS, SEED_SALT, nonzero_seed, stream_seed
 
 
 def prime_factors(n):
@@ -68,10 +68,13 @@ def test_vectorised_draws_match_scalar(width, bits):
             assert got[n] == expected
 
 
-def test_partial_draw_leaves_the_rest():
-    lfsrs = LfsrArray([[3, 5, 7]], width=16)
-    lfsrs.draw(8, first=2)
-    assert lfsrs.state[0, 2] == 7 and lfsrs.state[0, 0] == lfsr_draw(3, 16, 8)[1]
+def test_masked_draw_steps_only_the_selected_lfsrs():
+    lfsrs = LfsrArray([[3, 5, 7], [9, 11, 13]], width=16)
+    lfsrs.draw(8, where=np.array([True, False, True])[None, :])     # broadcast over the first axis
+    assert lfsrs.state.tolist() == [[lfsr_draw(3, 16, 8)[1], 5, lfsr_draw(7, 16, 8)[1]],
+                                    [lfsr_draw(9, 16, 8)[1], 11, lfsr_draw(13, 16, 8)[1]]]
+    lfsrs.draw(3)                                                   # no mask: every LFSR
+    assert lfsrs.state[0, 1] == lfsr_draw(5, 16, 3)[1]
 
 
 def test_draw_bits_are_fresh():
@@ -82,12 +85,16 @@ def test_draw_bits_are_fresh():
     assert lfsr_draw(0xACE1, 16, 8) == (state & 0xFF, state)
 
 
-def test_zero_seed_loads_one_and_tile_seeds_differ():
+def test_zero_seed_loads_one_and_stream_seeds_differ():
     assert nonzero_seed(0, 16) == 1 and nonzero_seed(1 << 16, 16) == 1
     assert LfsrArray([0], width=32).state[0] == 1
-    seeds = {tile_seed(0xACE1, k, 32) for k in range(64)}
+    seeds = {stream_seed(0xACE1, k, 32) for k in range(64)}
     assert len(seeds) == 64 and 0 not in seeds
-    assert tile_seed(0xACE1, 0, 32) == 0xACE1
+    assert stream_seed(0xACE1, 0, 32) == 0xACE1
+    # The spec's formula (section 5.2): nz(seed xor (k * 0x9E3779B9 mod 2**W)).
+    assert SEED_SALT == 0x9E3779B9
+    assert stream_seed(0xACE1, 3, 16) == 0xACE1 ^ (3 * 0x9E3779B9 & 0xFFFF)
+    assert stream_seed(3 * 0x9E3779B9 & 0xFFFF, 3, 16) == 1
 
 
 def test_draws_of_one_lfsr_are_close_to_uniform():
