@@ -18,9 +18,9 @@ from spinaps.atomic import atomic_write_text
 from spinaps.cli import ArgumentParser, add_options, config_from_args, run_cli
 from spinaps.config import Config
 from spinaps.contract import macro_contents, timing_constants
-from spinaps.regmap import ADDRESS_BITS, register_map
+from spinaps.regmap import ADDRESS_BITS, register_map, regmap_markdown
 
-__all__ = ["generate", "elaborate", "run_yosys", "manifest", "regmap_markdown", "c_header", "MANIFEST_VERSION"]
+__all__ = ["generate", "elaborate", "run_yosys", "manifest", "c_header", "MANIFEST_VERSION"]
 
 PROG = "python -m gen"
 MANIFEST_VERSION = 2
@@ -130,19 +130,6 @@ def manifest(config: Config, top, *, mapping, trace: bool, weights_path=None, we
         "registers": [r.to_dict() for r in register_map(config)],
         "timing": timing_constants(config),
     }
-
-
-def regmap_markdown(config: Config) -> str:
-    """The register map as a Markdown table (regmap.md; docs/spec.md carries the default's)."""
-    lines = ["| offset | name | access | reset | fields (a write outside them, or out of range, is refused) | "
-             "description |", "|---|---|---|---|---|---|"]
-    for r in register_map(config):
-        where = f"0x{r.offset:04X}" if r.count == 1 else f"0x{r.offset:04X} + 4·i, i < {r.count}"
-        fields = "; ".join(f.describe() for f in r.fields) or "—"
-        lock = " Locked while BUSY or PROG_BUSY." if r.locked else ""
-        lines.append(f"| {where} | {r.name} | {r.access} | 0x{r.reset & 0xFFFFFFFF:X} | {fields} | "
-                     f"{r.description}{lock} |")
-    return "\n".join(lines) + "\n"
 
 
 def _regmap_document(config: Config) -> str:

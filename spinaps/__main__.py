@@ -1,4 +1,6 @@
-"""``python -m spinaps readme``: regenerate the README's configuration reference from the configuration object.
+"""``python -m spinaps readme``: regenerate the generated parts of the documentation — the README's
+configuration reference (from the configuration object) and docs/spec.md's register map (from the
+register table, for the default configuration). Tests fail when either is stale.
 
 (The end-to-end flow is ``python -m flow run``.)
 """
@@ -9,16 +11,25 @@ from pathlib import Path
 
 from .atomic import atomic_write_text
 from .cli import ArgumentParser, run_cli
-from .config import reference_markdown
+from .config import Config, reference_markdown
+from .regmap import regmap_markdown
 
 PROG = "python -m spinaps"
-README = Path(__file__).resolve().parents[1] / "README.md"
-START, END = "<!-- config-reference:start -->", "<!-- config-reference:end -->"
+ROOT = Path(__file__).resolve().parents[1]
+README, SPEC = ROOT / "README.md", ROOT / "docs" / "spec.md"
+
+
+def _replace_block(text: str, marker: str, body: str) -> str:
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: f"{start}\n{body}{end}", text, flags=re.S)
 
 
 def readme_with_reference(text: str) -> str:
-    block = f"{START}\n{reference_markdown()}{END}"
-    return re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    return _replace_block(text, "config-reference", reference_markdown())
+
+
+def spec_with_register_map(text: str) -> str:
+    return _replace_block(text, "register-map", regmap_markdown(Config()))
 
 
 def _main(argv=None):
@@ -27,7 +38,8 @@ def _main(argv=None):
     commands.add_parser("readme", help="regenerate the README's configuration reference")
     parser.parse_args(argv)
     atomic_write_text(README, readme_with_reference(README.read_text()))
-    print(f"updated the configuration reference in {README}")
+    atomic_write_text(SPEC, spec_with_register_map(SPEC.read_text()))
+    print(f"updated the configuration reference in {README} and the register map in {SPEC}")
     return 0
 
 

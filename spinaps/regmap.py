@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 
 from .config import Config, ConfigError
 
-__all__ = ["Field", "Register", "register_map", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS", "CTRL_BITS",
+__all__ = ["Field", "Register", "register_map", "regmap_markdown", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS", "CTRL_BITS",
            "PROG_READ_BACK"]
 
 #: Byte-address width of the AXI4-Lite slave.
@@ -168,3 +168,16 @@ def register_map(config: Config) -> list[Register]:
                           "address space")
     return placed
 
+
+
+def regmap_markdown(config: Config) -> str:
+    """The register map as a Markdown table (regmap.md of a generated design; docs/spec.md carries the default's)."""
+    lines = ["| offset | name | access | reset | fields (a write outside them, or out of range, is refused) | "
+             "description |", "|---|---|---|---|---|---|"]
+    for r in register_map(config):
+        where = f"0x{r.offset:04X}" if r.count == 1 else f"0x{r.offset:04X} + 4·i, i < {r.count}"
+        fields = "; ".join(f.describe() for f in r.fields) or "—"
+        lock = " Locked while BUSY or PROG_BUSY." if r.locked else ""
+        lines.append(f"| {where} | {r.name} | {r.access} | 0x{r.reset & 0xFFFFFFFF:X} | {fields} | "
+                     f"{r.description}{lock} |")
+    return "\n".join(lines) + "\n"

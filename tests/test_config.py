@@ -135,3 +135,11 @@ def test_readme_configuration_reference_is_current():
     assert readme_with_reference(text) == text, "run: python -m spinaps readme"
     for f in FIELDS:
         assert f"| `{f.name}` |" in text
+
+
+def test_spec_register_map_is_current():
+    from spinaps.__main__ import SPEC, spec_with_register_map
+
+    text = SPEC.read_text()
+    assert spec_with_register_map(text) == text, "run: python -m spinaps readme"
+    assert "| 0x0000 | ID | RO | 0x53504E41 |" in text
