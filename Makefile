@@ -75,7 +75,7 @@ gls: $(STAMP) $(WEIGHTS)
 	$(PY) -m verif.gls $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --n $(if $(filter 100,$(N)),10,$(N)) \
 	    --out $(BUILD)/gls
 
-bench: $(STAMP)
+bench: $(STAMP) $(WEIGHTS)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json
 	$(PY) benchmarks/simulation_speed.py --json $(BUILD)/bench/simulation_speed.json
 

@@ -1,14 +1,20 @@
-"""Benchmark: simulated clock cycles per second on Icarus and on Verilator for the default
-design (trained weights, test digits, cocotb with its per-cycle trace monitor and the AXI
-bus-functional model), and the wall time of the full top-level regression (make verify).
+"""Benchmark: simulated clock cycles per second of the cocotb harness on Icarus and on Verilator.
 
-    python benchmarks/simulation_speed.py [--images 20] [--skip-regression] [--json OUT.json]
+Runs 100 test digits on the default design (trained weights, trace build, as ``make sim`` does)
+with today's harness — weights preloaded (``make sim``) and programmed over the bus — and, in the
+same run, the previous harness (the per-cycle monitor of commit PREVIOUS_HARNESS, checked out
+from git into a temporary worktree) on its own design, so that speeds are compared as ratios
+measured on one machine at one time.
+
+    python benchmarks/simulation_speed.py [--images 100] [--skip-previous] [--json OUT.json]
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,33 +25,72 @@ from spinaps.atomic import atomic_write_text  # noqa: E402
 from spinaps.config import Config  # noqa: E402
 from verif.runner import SIMULATORS, run_cocotb  # noqa: E402
 
+#: The last commit with the per-cycle trace monitor (before the fast harness).
+PREVIOUS_HARNESS = "561a793"
+
+
+def _speed(results: dict) -> dict:
+    figures = {"simulated_cycles": results["simulated_cycles"], "test_seconds": round(results["test_wall_seconds"], 2),
+               "cycles_per_second": round(results["simulated_cycles"] / results["test_wall_seconds"])}
+    if "inference_wall_seconds" in results:       # the image loop alone (bus transfers of the images included)
+        figures["image_loop_cycles_per_second"] = round(results["inference_cycles"] / results["inference_wall_seconds"])
+    return figures
+
+
+def current(sim: str, images: int, weights: str, program: str) -> dict:
+    start = time.perf_counter()
+    work = run_cocotb(sim=sim, config=Config(), name=f"bench_{program}", testcase="images_match_golden",
+                      weights=weights, program=program, images=images, out_root="build/bench/sim")
+    figures = _speed(json.loads((work / "results.json").read_text()))
+    figures["build_and_test_seconds"] = round(time.perf_counter() - start, 1)
+    return figures
+
+
+def previous(images: int, weights: str) -> dict:
+    """The previous harness's own benchmark, run from a temporary git worktree of PREVIOUS_HARNESS."""
+    with tempfile.TemporaryDirectory(prefix="spinaps-previous-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), PREVIOUS_HARNESS],
+                       check=True)
+        try:
+            out = Path(tmp) / "previous.json"
+            env = dict(os.environ, PYTHONPATH=str(tree))
+            subprocess.run([sys.executable, "benchmarks/simulation_speed.py", "--skip-regression", "--images",
+                            str(images), "--weights", weights, "--json", str(out)], cwd=tree, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            data = json.loads(out.read_text())
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+    return {sim: {"simulated_cycles": data[sim]["simulated_cycles"], "test_seconds": round(data[sim]["test_seconds"], 2),
+                  "cycles_per_second": round(data[sim]["cycles_per_second"])} for sim in SIMULATORS}
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=20)
+    parser.add_argument("--images", type=int, default=100)
     parser.add_argument("--weights", default=str(ROOT / "build/weights/default.npz"))
-    parser.add_argument("--skip-regression", action="store_true")
+    parser.add_argument("--skip-previous", action="store_true", help="do not run the previous harness")
     parser.add_argument("--json", metavar="OUT")
     args = parser.parse_args()
-    result = {"benchmark": "simulation_speed", "images": args.images, "design": "default (8 tiles)"}
+    result = {"benchmark": "simulation_speed", "images": args.images, "design": "default (8 tiles), trace build",
+              "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
     for sim in SIMULATORS:
-        start = time.perf_counter()
-        work = run_cocotb(sim=sim, config=Config(), name=f"bench_{sim}", testcase="images_match_golden",
-                          weights=args.weights, images=args.images)
-        wall = time.perf_counter() - start
-        sim_results = json.loads((work / "results.json").read_text())
-        speed = sim_results["simulated_cycles"] / sim_results["test_wall_seconds"]
-        result[sim] = {"simulated_cycles": sim_results["simulated_cycles"],
-                       "test_seconds": sim_results["test_wall_seconds"], "build_and_test_seconds": wall,
-                       "cycles_per_second": speed, "mismatches": sim_results["mismatches"]}
-        print(f"{sim}: {speed:,.0f} simulated cycles/s ({sim_results['simulated_cycles']} cycles in "
-              f"{sim_results['test_wall_seconds']:.1f} s; build + run {wall:.1f} s)")
-    if not args.skip_regression:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-m", "full", "tests/test_verif.py"],
-                       cwd=ROOT, check=True)
-        result["full_regression_seconds"] = time.perf_counter() - start
-        print(f"full top-level regression (make verify): {result['full_regression_seconds']:.0f} s")
+        for program in ("preloaded", "bus"):
+            result[f"{sim}_{program}"] = figures = current(sim, args.images, args.weights, program)
+            print(f"{sim}, weights {program}: {figures['cycles_per_second']:,} simulated cycles/s over the test "
+                  f"({figures['simulated_cycles']:,} cycles in {figures['test_seconds']} s; the image loop alone "
+                  f"{figures['image_loop_cycles_per_second']:,} cycles/s)")
+    if not args.skip_previous:
+        result["previous_harness"] = {"commit": PREVIOUS_HARNESS, **previous(args.images, args.weights)}
+        for sim in SIMULATORS:
+            old = result["previous_harness"][sim]["cycles_per_second"]
+            print(f"previous harness ({PREVIOUS_HARNESS}), {sim}: {old:,} cycles/s")
+            for program in ("preloaded", "bus"):
+                result[f"{sim}_{program}"]["speedup_over_previous"] = round(
+                    result[f"{sim}_{program}"]["cycles_per_second"] / old, 2)
+    result["verilator_over_icarus"] = round(result["verilator_preloaded"]["cycles_per_second"]
+                                            / result["icarus_preloaded"]["cycles_per_second"], 2)
+    print(f"Verilator / Icarus (make sim): {result['verilator_over_icarus']}x")
     if args.json:
         atomic_write_text(args.json, json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.json}")
