@@ -61,7 +61,8 @@ def previous(images: int, weights: str) -> dict:
             data = json.loads(out.read_text())
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
-    return {sim: {"simulated_cycles": data[sim]["simulated_cycles"], "test_seconds": round(data[sim]["test_seconds"], 2),
+    return {sim: {"simulated_cycles": data[sim]["simulated_cycles"],
+                  "test_seconds": round(data[sim]["test_seconds"], 2),
                   "cycles_per_second": round(data[sim]["cycles_per_second"])} for sim in SIMULATORS}
 
 

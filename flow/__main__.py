@@ -6,12 +6,13 @@
 import sys
 from pathlib import Path
 
-from spinaps.cli import ArgumentParser, add_options, check_count, config_from_args, run_cli
+from spinaps.cli import ArgumentParser, add_options, check_count, command, config_from_args
 
 PROG = "python -m flow"
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     parser = ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     run = commands.add_parser("run", help="evaluate, generate, simulate, synthesise, report",
@@ -30,9 +31,6 @@ def _main(argv=None):
     print(f"report: {Path(args.out) / 'index.md'}  summary: {Path(args.out) / 'summary.json'}")
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from spinaps.atomic import atomic_write_text
-from spinaps.cli import ArgumentParser, add_options, config_from_args, run_cli
+from spinaps.cli import ArgumentParser, add_options, command, config_from_args
 from spinaps.config import Config
 from spinaps.contract import macro_contents, timing_constants
 from spinaps.regmap import ADDRESS_BITS, register_map, regmap_markdown
@@ -204,7 +204,8 @@ def _parser():
     return parser
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     args = _parser().parse_args(argv)
     config = config_from_args(args)
     start = time.perf_counter()
@@ -214,6 +215,3 @@ def _main(argv=None):
           f"({config.tiles} tiles{', trace port' if args.trace else ''}, {time.perf_counter() - start:.1f} s)")
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)

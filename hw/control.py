@@ -10,9 +10,21 @@ from spinaps.contract import handoff_lead
 
 from .datapath import ControlSignature
 
-__all__ = ["ControlUnit", "COUNTER_WIDTH"]
+__all__ = ["ControlUnit", "CommandSignature", "COUNTER_WIDTH"]
 
 COUNTER_WIDTH = 32
+
+
+class CommandSignature(wiring.Signature):
+    """Between the register file (which drives ``Out``: performed CTRL.START / CLEAR_DONE writes and
+    T_MAX) and the control unit (its state and the last inference's results)."""
+
+    def __init__(self, *, config: Config):
+        super().__init__({
+            "start": Out(1), "clear_done": Out(1), "t_max": Out(8),
+            "busy": In(1), "done": In(1), "timed_out": In(1), "result_class": In(range(config.n_outputs + 1)),
+            "result_step": In(8), "cycles": In(COUNTER_WIDTH), "events": In(COUNTER_WIDTH),
+        })
 
 
 class ControlUnit(wiring.Component):
@@ -31,30 +43,21 @@ class ControlUnit(wiring.Component):
 
     Members
     -------
-    start, clear_done : In(1)
-    t_max : In(8)
+    commands : In(CommandSignature)
+        ``start``, ``clear_done``, ``t_max`` in; ``busy``, ``done``, ``timed_out``, ``result_class``,
+        ``result_step``, ``cycles`` (the START write's cycle to the decision cycle, both counted) and
+        ``events`` (of the steps the inference ran) of the last inference out.
     datapath : Out(ControlSignature)
-    busy, done, timed_out : Out(1)
-    result_class : Out(range(N_Y + 1))
-    result_step : Out(8)
-    cycles, events : Out(32)
-        CYCLES (the START write's cycle to the decision cycle, both counted) and EVENTS (the events
-        of the steps the inference ran) of the last inference.
     """
 
     def __init__(self, *, config: Config):
         self.config = c = config
-        super().__init__({
-            "start": In(1), "clear_done": In(1), "t_max": In(8),
-            "datapath": Out(ControlSignature(config=c)),
-            "busy": Out(1), "done": Out(1), "timed_out": Out(1), "result_class": Out(range(c.n_outputs + 1)),
-            "result_step": Out(8), "cycles": Out(COUNTER_WIDTH), "events": Out(COUNTER_WIDTH),
-        })
+        super().__init__({"commands": In(CommandSignature(config=c)), "datapath": Out(ControlSignature(config=c))})
 
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        dp = self.datapath
+        dp, cmd = self.datapath, self.commands
         period = c.neuron_groups + 2                         # the neuron stage's cycles per step
         started = Signal(9)                                  # steps started in this inference
         since = Signal(range(period + 1))                    # cycles since the last step start, saturating
@@ -64,26 +67,26 @@ class ControlUnit(wiring.Component):
 
         m.d.comb += [
             stopping.eq(dp.step_done & dp.decided),
-            dp.handoff.eq(boundaries[-1] & self.busy & ~stopping),
-            dp.last_step.eq(evaluated == self.t_max),
+            dp.handoff.eq(boundaries[-1] & cmd.busy & ~stopping),
+            dp.last_step.eq(evaluated == cmd.t_max),
             dp.flush.eq(stopping),
         ]
-        with m.If(self.busy):
-            m.d.sync += self.cycles.eq(self.cycles + 1)
-        with m.If(self.clear_done):
-            m.d.sync += self.done.eq(0)
+        with m.If(cmd.busy):
+            m.d.sync += cmd.cycles.eq(cmd.cycles + 1)
+        with m.If(cmd.clear_done):
+            m.d.sync += cmd.done.eq(0)
 
         with m.FSM():
             with m.State("IDLE"):
-                with m.If(self.start):
-                    m.d.sync += [self.busy.eq(1), self.done.eq(0), self.cycles.eq(1), self.events.eq(0)]
+                with m.If(cmd.start):
+                    m.d.sync += [cmd.busy.eq(1), cmd.done.eq(0), cmd.cycles.eq(1), cmd.events.eq(0)]
                     m.next = "LOAD"
             with m.State("LOAD"):
                 m.d.comb += dp.start.eq(1)
                 m.d.sync += [started.eq(0), since.eq(period), evaluated.eq(0), boundaries.eq(0)]
                 m.next = "RUN"
             with m.State("RUN"):
-                m.d.comb += dp.step_start.eq(dp.tiles_idle & (since == period) & (started <= self.t_max))
+                m.d.comb += dp.step_start.eq(dp.tiles_idle & (since == period) & (started <= cmd.t_max))
                 m.d.sync += boundaries.eq(Cat(dp.step_start & (started != 0), boundaries[:-1]))
                 with m.If(dp.step_start):
                     m.d.sync += [started.eq(started + 1), since.eq(1)]
@@ -92,9 +95,9 @@ class ControlUnit(wiring.Component):
                 with m.If(dp.handoff):
                     m.d.sync += evaluated.eq(evaluated + 1)
                 with m.If(dp.step_done):
-                    m.d.sync += self.events.eq(self.events + dp.step_events)
+                    m.d.sync += cmd.events.eq(cmd.events + dp.step_events)
                 with m.If(stopping):
-                    m.d.sync += [self.busy.eq(0), self.done.eq(1), self.timed_out.eq(dp.timed_out),
-                                 self.result_class.eq(dp.decision), self.result_step.eq(evaluated)]
+                    m.d.sync += [cmd.busy.eq(0), cmd.done.eq(1), cmd.timed_out.eq(dp.timed_out),
+                                 cmd.result_class.eq(dp.decision), cmd.result_step.eq(evaluated)]
                     m.next = "IDLE"
         return m

@@ -13,7 +13,7 @@ from .arbiter import FirstToSpikeArbiter
 from .neuron import NeuronStage
 from .tile import Tile
 
-__all__ = ["Datapath", "ControlSignature", "SettingsSignature", "HostProgramSignature", "HostPixelSignature",
+__all__ = ["Datapath", "with_trace", "ControlSignature", "SettingsSignature", "HostProgramSignature", "HostPixelSignature",
            "TraceSignature"]
 
 
@@ -78,6 +78,11 @@ class TraceSignature(wiring.Signature):
         })
 
 
+def with_trace(members: dict, *, config: Config, trace: bool) -> dict:
+    """``members`` plus the ``trace`` port when ``trace`` (the datapath's and the top level's signatures)."""
+    return {**members, "trace": Out(TraceSignature(config=config))} if trace else members
+
+
 def _total(values):
     """Sum of many small counters as a balanced tree (the Python ``sum`` would chain them)."""
     values = list(values)
@@ -110,12 +115,10 @@ class Datapath(wiring.Component):
 
     def __init__(self, *, config: Config, mapping, macro_init=None, trace: bool = False):
         self.config, self.mapping, self.macro_init, self.has_trace = config, mapping, macro_init, trace
-        members = {"control": In(ControlSignature(config=config)), "settings": In(SettingsSignature(config=config)),
-                   "program": In(HostProgramSignature(config=config)),
-                   "pixels": In(HostPixelSignature(config=config))}
-        if trace:
-            members["trace"] = Out(TraceSignature(config=config))
-        super().__init__(members)
+        super().__init__(with_trace({
+            "control": In(ControlSignature(config=config)), "settings": In(SettingsSignature(config=config)),
+            "program": In(HostProgramSignature(config=config)), "pixels": In(HostPixelSignature(config=config)),
+        }, config=config, trace=trace))
 
     def elaborate(self, platform):
         c = self.config

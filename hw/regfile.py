@@ -8,7 +8,7 @@ from spinaps.config import Config
 from spinaps.regmap import ADDRESS_BITS, CTRL_BITS, STATUS_BITS, register_map
 
 from .axi_lite import RegisterBusSignature
-from .control import COUNTER_WIDTH
+from .control import COUNTER_WIDTH, CommandSignature
 from .datapath import HostPixelSignature, HostProgramSignature, SettingsSignature
 
 __all__ = ["RegisterFile"]
@@ -33,16 +33,12 @@ class RegisterFile(wiring.Component):
     Members
     -------
     bus : In(RegisterBusSignature)
-    start, clear_done : Out(1)
-        A performed CTRL.START / CLEAR_DONE, for the control unit.
-    t_max : Out(8)
+    commands : Out(CommandSignature)
+        Performed CTRL.START / CLEAR_DONE writes and T_MAX, to the control unit; its status and results.
     irq_enable : Out(1)
     settings : Out(SettingsSignature)
     program : Out(HostProgramSignature)
     pixels : Out(HostPixelSignature)
-    busy, done, timed_out : In(1)
-    result_class, result_step, cycles, events : In
-        The control unit's status and results.
     """
 
     def __init__(self, *, config: Config, bias_init=None):
@@ -50,18 +46,15 @@ class RegisterFile(wiring.Component):
         self.registers = register_map(c)
         self.bias_init = [0] * c.n_outputs if bias_init is None else [int(b) for b in bias_init]
         super().__init__({
-            "bus": In(RegisterBusSignature(addr_width=ADDRESS_BITS)),
-            "start": Out(1), "clear_done": Out(1), "t_max": Out(8), "irq_enable": Out(1),
-            "settings": Out(SettingsSignature(config=c)), "program": Out(HostProgramSignature(config=c)),
-            "pixels": Out(HostPixelSignature(config=c)),
-            "busy": In(1), "done": In(1), "timed_out": In(1), "result_class": In(range(c.n_outputs + 1)),
-            "result_step": In(8), "cycles": In(COUNTER_WIDTH), "events": In(COUNTER_WIDTH),
+            "bus": In(RegisterBusSignature(addr_width=ADDRESS_BITS)), "commands": Out(CommandSignature(config=c)),
+            "irq_enable": Out(1), "settings": Out(SettingsSignature(config=c)),
+            "program": Out(HostProgramSignature(config=c)), "pixels": Out(HostPixelSignature(config=c)),
         })
 
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        bus, settings, program = self.bus, self.settings, self.program
+        bus, settings, program, cmd = self.bus, self.settings, self.program, self.commands
         reg = {r.name: r for r in self.registers}
 
         # -- storage
@@ -75,7 +68,7 @@ class RegisterFile(wiring.Component):
         prog_tile, prog_row = Signal.like(program.tile), Signal.like(program.row)
         retries, failures, refused = Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH)
         m.d.comb += [
-            self.t_max.eq(t_max), settings.seed_encoder.eq(seed_encoder), settings.seed_spike.eq(seed_spike),
+            cmd.t_max.eq(t_max), settings.seed_encoder.eq(seed_encoder), settings.seed_spike.eq(seed_spike),
             settings.tie_max_potential.eq(policy[0]), settings.timeout_argmax.eq(policy[1]),
             program.start.eq(prog_start), program.read_back.eq(prog_read_back), program.tile.eq(prog_tile),
             program.row.eq(prog_row), program.data.eq(row_data),
@@ -92,15 +85,15 @@ class RegisterFile(wiring.Component):
         m.d.sync += [retries.eq(retries + program.retries), failures.eq(failures + program.failures)]
 
         # -- what each register reads as, and what a performed write does
-        flags = {"BUSY": self.busy, "DONE": self.done, "TIMED_OUT": self.timed_out,
+        flags = {"BUSY": cmd.busy, "DONE": cmd.done, "TIMED_OUT": cmd.timed_out,
                  "WRITE_ERROR": program.write_error, "PROG_BUSY": prog_busy, "PROG_OK": prog_ok}
         status = Cat(*(flags[name] for name in sorted(STATUS_BITS, key=STATUS_BITS.get)))
         words = reg["ROW_DATA"].count
         word_bits = c.weights_per_word * c.weight_bits
         row_words = Array(row_data[m_ * word_bits:(m_ + 1) * word_bits] for m_ in range(words))
         values = {"STATUS": status, "IRQ_ENABLE": self.irq_enable, "SEED_ENCODER": seed_encoder,
-                  "SEED_SPIKE": seed_spike, "T_MAX": t_max, "POLICY": policy, "RESULT_CLASS": self.result_class,
-                  "RESULT_STEP": self.result_step, "CYCLES": self.cycles, "EVENTS": self.events,
+                  "SEED_SPIKE": seed_spike, "T_MAX": t_max, "POLICY": policy, "RESULT_CLASS": cmd.result_class,
+                  "RESULT_STEP": cmd.result_step, "CYCLES": cmd.cycles, "EVENTS": cmd.events,
                   "WRITE_RETRIES": retries, "WRITE_FAILURES": failures, "REFUSED_WRITES": refused}
 
         def read_value(r, index):
@@ -118,7 +111,8 @@ class RegisterFile(wiring.Component):
             if r.name in stored:
                 m.d.sync += stored[r.name].eq(wdata)
             elif r.name == "CTRL":
-                m.d.comb += [self.start.eq(wdata[CTRL_BITS["START"]]), self.clear_done.eq(wdata[CTRL_BITS["CLEAR_DONE"]]),
+                m.d.comb += [cmd.start.eq(wdata[CTRL_BITS["START"]]),
+                             cmd.clear_done.eq(wdata[CTRL_BITS["CLEAR_DONE"]]),
                              program.clear_error.eq(wdata[CTRL_BITS["CLEAR_ERROR"]])]
             elif r.name == "BIAS":
                 m.d.sync += bias[index].eq(wdata)
@@ -138,7 +132,7 @@ class RegisterFile(wiring.Component):
 
         # -- decode, in the cycle of the strobe
         addr, wdata = bus.addr, bus.wdata
-        locked = self.busy | prog_busy
+        locked = cmd.busy | prog_busy
         err = Signal()
         m.d.comb += bus.err.eq(err)
 

@@ -10,7 +10,7 @@ from spinaps.regmap import ADDRESS_BITS
 
 from .axi_lite import AxiLiteSignature, AxiLiteSlave
 from .control import ControlUnit
-from .datapath import Datapath, TraceSignature
+from .datapath import Datapath, with_trace
 from .regfile import RegisterFile
 
 __all__ = ["Accelerator"]
@@ -43,10 +43,8 @@ class Accelerator(wiring.Component):
     def __init__(self, *, config: Config, mapping, macro_init=None, bias_init=None, trace: bool = False):
         self.config, self.mapping = config, tuple(tuple(inputs) for inputs in mapping)
         self.macro_init, self.bias_init, self.has_trace = macro_init, bias_init, trace
-        members = {"s_axil": In(AxiLiteSignature(addr_width=ADDRESS_BITS)), "irq": Out(1)}
-        if trace:
-            members["trace"] = Out(TraceSignature(config=config))
-        super().__init__(members)
+        super().__init__(with_trace({"s_axil": In(AxiLiteSignature(addr_width=ADDRESS_BITS)), "irq": Out(1)},
+                                    config=config, trace=trace))
 
     def elaborate(self, platform):
         c = self.config
@@ -64,12 +62,6 @@ class Accelerator(wiring.Component):
         connect(m, registers.pixels, datapath.pixels)
         if self.has_trace:
             connect(m, datapath.trace, wiring.flipped(self.trace))
-        m.d.comb += [
-            control.start.eq(registers.start), control.clear_done.eq(registers.clear_done),
-            control.t_max.eq(registers.t_max),
-            registers.busy.eq(control.busy), registers.done.eq(control.done), registers.timed_out.eq(control.timed_out),
-            registers.result_class.eq(control.result_class), registers.result_step.eq(control.result_step),
-            registers.cycles.eq(control.cycles), registers.events.eq(control.events),
-            self.irq.eq(control.done & registers.irq_enable),
-        ]
+        connect(m, registers.commands, control.commands)
+        m.d.comb += self.irq.eq(control.commands.done & registers.irq_enable)
         return m

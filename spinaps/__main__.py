@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .atomic import atomic_write_text
-from .cli import ArgumentParser, run_cli
+from .cli import ArgumentParser, command
 from .config import Config, reference_markdown
 from .regmap import regmap_markdown
 
@@ -32,7 +32,8 @@ def spec_with_register_map(text: str) -> str:
     return _replace_block(text, "register-map", regmap_markdown(Config()))
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     parser = ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     commands.add_parser("readme", help="regenerate the README's configuration reference")
@@ -42,9 +43,6 @@ def _main(argv=None):
     print(f"updated the configuration reference in {README} and the register map in {SPEC}")
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":

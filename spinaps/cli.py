@@ -7,7 +7,8 @@ import sys
 
 from .config import Config, ConfigError, load_config
 
-__all__ = ["ArgumentParser", "VerificationError", "run_cli", "add_options", "config_from_args", "check_count"]
+__all__ = ["ArgumentParser", "VerificationError", "run_cli", "command", "add_options", "config_from_args",
+           "check_count"]
 
 
 class VerificationError(Exception):
@@ -76,3 +77,16 @@ def run_cli(main, *, prog: str, argv=None) -> int:
     except VerificationError as e:
         print(f"{prog}: FAILED: {e}", file=sys.stderr)
         return 1
+
+
+def command(prog: str):
+    """Decorator: ``main(argv)`` of a command-line tool, run by :func:`run_cli` (one-line errors, exit status).
+
+    Use as ``@command(PROG) def main(argv=None): ...`` and ``if __name__ == "__main__": sys.exit(main())``.
+    """
+    def wrap(body):
+        def main(argv=None):
+            return run_cli(body, prog=prog, argv=argv)
+        main.__doc__ = body.__doc__
+        return main
+    return wrap

@@ -393,7 +393,8 @@ def reference_markdown() -> str:
                 allowed = f"{f.lo} .. {f.hi}"
             lines.append(f"| `{f.name}` | `{getattr(default, f.name)!r}` | {allowed} | {f.doc} |")
         lines.append("")
-    shapes = "; ".join(f"`{name}` needs `n_inputs` = {i}, `n_outputs` ≥ {o}" for name, (i, o) in DATASET_SHAPES.items())
+    shapes = "; ".join(f"`{name}` needs `n_inputs` = {i}, `n_outputs` ≥ {o}"
+                       for name, (i, o) in DATASET_SHAPES.items())
     lines.append(f"Bounds that depend on other fields: {shapes}; `tiles` ≤ `n_inputs` and a tile holds at most "
                  f"{MAX_ROWS_PER_TILE} rows (`ceil(n_inputs / tiles) · tau`); `weight_bits · n_outputs` ≤ "
                  f"{MAX_ROW_BITS} (cells a macro row); `n_basis` ≤ `tau` (= `tau` for the identity basis); "

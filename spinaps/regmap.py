@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, replace
 
 from .config import Config, ConfigError
 
-__all__ = ["Field", "Register", "register_map", "regmap_markdown", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS", "CTRL_BITS",
-           "PROG_READ_BACK"]
+__all__ = ["Field", "Register", "register_map", "regmap_markdown", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS",
+           "CTRL_BITS", "PROG_READ_BACK"]
 
 #: Byte-address width of the AXI4-Lite slave.
 ADDRESS_BITS = 16
@@ -118,7 +118,8 @@ def _table(c: Config) -> list[Register]:
         Register("RESULT_STEP", "RO", 0, "Decision step of the last inference."),
         Register("CYCLES", "RO", 0, "Clock cycles of the last inference, the START write to the decision."),
         Register("EVENTS", "RO", 0,
-                 f"Events (active input-lag pairs) of the steps the last inference ran; SOPs = EVENTS x {c.n_outputs}."),
+                 "Events (active input-lag pairs) of the steps the last inference ran; "
+                 f"SOPs = EVENTS x {c.n_outputs}."),
         Register("WRITE_RETRIES", "RO", 0, "Write-verify retries since reset."),
         Register("WRITE_FAILURES", "RO", 0, "Row programs still wrong after all retries, since reset."),
         Register("REFUSED_WRITES", "RO", 0,

@@ -79,15 +79,15 @@ def rtl_timelines(config, inferences, *, gap=3):
 
     async def testbench(ctx):
         for inference in inferences:
-            ctx.set(dut.t_max, inference.t_max)
+            ctx.set(dut.commands.t_max, inference.t_max)
             seen = {"starts": [], "handoffs": [], "flush": [], "last_step": [], "busy": [], "done": [],
                     "load": []}
             idle_from, done_at, step_events, started, handed = 0, {}, None, 0, 0
             decision_cycle = None
             cycle = 0
             while decision_cycle is None or cycle <= decision_cycle + gap:
-                ctx.set(dut.start, cycle == 0)
-                ctx.set(dut.clear_done, 0)
+                ctx.set(dut.commands.start, cycle == 0)
+                ctx.set(dut.commands.clear_done, 0)
                 ctx.set(dp.tiles_idle, cycle >= idle_from)
                 step = done_at.get(cycle)
                 ctx.set(dp.step_done, step is not None)
@@ -117,18 +117,18 @@ def rtl_timelines(config, inferences, *, gap=3):
                 if ctx.get(dp.flush):
                     seen["flush"].append(cycle)
                     decision_cycle = cycle
-                seen["busy"].append(ctx.get(dut.busy))
-                seen["done"].append(ctx.get(dut.done))
+                seen["busy"].append(ctx.get(dut.commands.busy))
+                seen["done"].append(ctx.get(dut.commands.done))
                 await ctx.tick()
                 cycle += 1
                 assert cycle < 5000, "no decision"
-            seen.update(cycles=ctx.get(dut.cycles), events=ctx.get(dut.events), step=ctx.get(dut.result_step),
-                        timed_out=bool(ctx.get(dut.timed_out)), decision=decision_cycle,
-                        **{"class": ctx.get(dut.result_class)})
-            ctx.set(dut.clear_done, 1)
+            seen.update(cycles=ctx.get(dut.commands.cycles), events=ctx.get(dut.commands.events), step=ctx.get(dut.commands.result_step),
+                        timed_out=bool(ctx.get(dut.commands.timed_out)), decision=decision_cycle,
+                        **{"class": ctx.get(dut.commands.result_class)})
+            ctx.set(dut.commands.clear_done, 1)
             await ctx.tick()
-            ctx.set(dut.clear_done, 0)
-            seen["cleared"] = ctx.get(dut.done)
+            ctx.set(dut.commands.clear_done, 0)
+            seen["cleared"] = ctx.get(dut.commands.done)
             out.append(seen)
 
     simulate(dut, testbench)

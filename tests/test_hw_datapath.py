@@ -78,17 +78,17 @@ def test_datapath_and_control_match_golden_back_to_back(config):
         ctx.set(s.timeout_argmax, config.timeout_policy == "argmax_potential")
         for i, b in enumerate(bias):
             ctx.set(s.bias[i], int(b))
-        ctx.set(control.t_max, config.t_max)
+        ctx.set(control.commands.t_max, config.t_max)
         for n in range(images):
             if n % 2 == 0:
                 await load_pixels(ctx, n)
             ctx.set(s.seed_encoder, int(seeds_e[n]))
             ctx.set(s.seed_spike, int(seeds_s[n]))
-            ctx.set(control.start, 1)                       # cycle 0
+            ctx.set(control.commands.start, 1)                       # cycle 0
             trace, cycle = {}, 0
             while True:
                 await ctx.tick()
-                ctx.set(control.start, 0)
+                ctx.set(control.commands.start, 0)
                 cycle += 1
                 t = dp.trace
                 if ctx.get(t.valid):
@@ -98,12 +98,12 @@ def test_datapath_and_control_match_golden_back_to_back(config):
                         "draw": [ctx.get(t.draw[i]) for i in range(config.n_outputs)],
                         "spike": [ctx.get(t.spike) >> i & 1 for i in range(config.n_outputs)],
                         "events": [ctx.get(t.events[k]) for k in range(config.tiles)], "cycle": cycle}
-                if ctx.get(control.done):                   # the cycle after the decision
+                if ctx.get(control.commands.done):                   # the cycle after the decision
                     break
                 assert cycle < 2000, "no decision"
-            runs.append({"trace": trace, "class": ctx.get(control.result_class), "step": ctx.get(control.result_step),
-                         "timed_out": bool(ctx.get(control.timed_out)), "cycles": ctx.get(control.cycles),
-                         "events": ctx.get(control.events), "done_cycle": cycle})
+            runs.append({"trace": trace, "class": ctx.get(control.commands.result_class), "step": ctx.get(control.commands.result_step),
+                         "timed_out": bool(ctx.get(control.commands.timed_out)), "cycles": ctx.get(control.commands.cycles),
+                         "events": ctx.get(control.commands.events), "done_cycle": cycle})
 
     simulate(dut, testbench)
     busiest = golden.events.max(axis=2)

@@ -128,7 +128,7 @@ class Bus:
         ctx.set(dut.bus.wstrb, strb)
         ctx.set(dut.bus.we, 1)
         err = ctx.get(dut.bus.err)
-        ctrl = {"START": ctx.get(dut.start), "CLEAR_DONE": ctx.get(dut.clear_done),
+        ctrl = {"START": ctx.get(dut.commands.start), "CLEAR_DONE": ctx.get(dut.commands.clear_done),
                 "CLEAR_ERROR": ctx.get(dut.program.clear_error)}
         pixel = (ctx.get(dut.pixels.en), ctx.get(dut.pixels.tile), ctx.get(dut.pixels.addr), ctx.get(dut.pixels.data))
         assert not ctx.get(dut.program.start)
@@ -348,10 +348,10 @@ def test_locked_writes_refused_and_counted_while_busy(config):
             log.append((tag, "REFUSED_WRITES", await bus.read(ref.registers["REFUSED_WRITES"].offset),
                         ref.read(ref.registers["REFUSED_WRITES"].offset)))
 
-        ctx.set(dut.busy, 1)
+        ctx.set(dut.commands.busy, 1)
         ref.inputs["busy"] = 1
         await attempts("busy")
-        ctx.set(dut.busy, 0)
+        ctx.set(dut.commands.busy, 0)
         ref.inputs["busy"] = 0
         # A row program running: start one, keep it running through the attempts, then finish it.
         prog = ref.registers["PROG_ROW"]
@@ -463,12 +463,12 @@ def test_status_results_and_settings_follow_their_sources(config):
                           write_error=rng.getrandbits(1), result_class=rng.randint(0, config.n_outputs),
                           result_step=rng.getrandbits(8), cycles=rng.getrandbits(32), events=rng.getrandbits(32))
             for name, value in values.items():
-                ctx.set(dut.program.write_error if name == "write_error" else getattr(dut, name), value)
+                ctx.set(dut.program.write_error if name == "write_error" else getattr(dut.commands, name), value)
             ref.inputs.update(values)
             for name in ("STATUS", "RESULT_CLASS", "RESULT_STEP", "CYCLES", "EVENTS"):
                 offset = ref.registers[name].offset
                 log.append((name, await bus.read(offset), ref.read(offset)))
-        ctx.set(dut.busy, 0)
+        ctx.set(dut.commands.busy, 0)
         ref.inputs["busy"] = 0
         for _ in range(3):
             writes = {"SEED_ENCODER": rng.getrandbits(config.lfsr_width),
@@ -482,7 +482,7 @@ def test_status_results_and_settings_follow_their_sources(config):
                 offset = ref.registers["BIAS"].offset + 4 * i
                 assert await bus.write(offset, bias & MASK32) == ref.write(offset, bias & MASK32) == (0, None)
             s = dut.settings
-            log.append(("settings", [ctx.get(s.seed_encoder), ctx.get(s.seed_spike), ctx.get(dut.t_max),
+            log.append(("settings", [ctx.get(s.seed_encoder), ctx.get(s.seed_spike), ctx.get(dut.commands.t_max),
                                      ctx.get(s.tie_max_potential) | ctx.get(s.timeout_argmax) << 1,
                                      ctx.get(dut.irq_enable)], list(writes.values())))
             log.append(("bias", [ctx.get(s.bias[i]) for i in range(config.n_outputs)], biases))

@@ -142,7 +142,8 @@ class Bench:
     def row_words(self, weights) -> list[int]:
         c = self.config
         per = c.weights_per_word
-        return [pack_fields(weights[m * per:(m + 1) * per], c.weight_bits) for m in range(self.regs["ROW_DATA"]["count"])]
+        return [pack_fields(weights[m * per:(m + 1) * per], c.weight_bits)
+                for m in range(self.regs["ROW_DATA"]["count"])]
 
     async def _wait_programmed(self):
         while await self.status("PROG_BUSY"):
@@ -269,7 +270,8 @@ def compare_inference(config: Config, golden, n: int, record: InferenceRecord, *
             if cycles[t] != promised[t - 1]:
                 problems.append(f"image {n}, step {t}: decided in cycle {cycles[t]}, the spec promises "
                                 f"{promised[t - 1]}")
-    for name, got, want in (("class", record.result_class, int(golden.decision[n])), ("decision step", record.result_step, steps),
+    for name, got, want in (("class", record.result_class, int(golden.decision[n])),
+                            ("decision step", record.result_step, steps),
                             ("timed out", record.timed_out, bool(golden.timed_out[n])),
                             ("events", record.events, int(golden.events[n, :steps].sum())),
                             ("CYCLES", record.cycles, promised[steps - 1] + 1)):

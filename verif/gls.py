@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, config_from_args, run_cli
+from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, command, config_from_args
 
 from .runner import ROOT, run_cocotb
 
@@ -45,7 +45,8 @@ def gate_level(config, *, weights, n: int, out: Path) -> dict:
     return results
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     parser = ArgumentParser(prog=PROG, description="Gate-level simulation of the synthesised accelerator "
                             "against the golden model (Icarus).")
     add_options(parser, weights="required", out="build/gls", n=10, n_help="test images")
@@ -59,9 +60,6 @@ def _main(argv=None):
     print(f"wrote {out / 'icarus' / 'results.json'}")
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import time
 
 from spinaps.atomic import atomic_write_text
-from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, config_from_args, run_cli
+from spinaps.cli import ArgumentParser, VerificationError, add_options, check_count, command, config_from_args
 
 from .runner import SIMULATORS, run_cocotb
 
@@ -48,7 +48,8 @@ def simulate_images(config, *, sim: str, weights, n: int, out, trace: bool = Tru
     return work, results
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     parser = ArgumentParser(prog=PROG, description="Simulate test images on the generated accelerator (cocotb) "
                             "and compare every step of every neuron with the golden model.")
     add_options(parser, weights="required", out="build/sim", n=100)
@@ -72,9 +73,6 @@ def _main(argv=None):
         print("waveform: " + (", ".join(map(str, waves)) or "none found"))
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":
