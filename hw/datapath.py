@@ -13,7 +13,8 @@ from .arbiter import FirstToSpikeArbiter
 from .neuron import NeuronStage
 from .tile import Tile
 
-__all__ = ["Datapath", "with_trace", "ControlSignature", "SettingsSignature", "HostProgramSignature", "HostPixelSignature",
+__all__ = ["Datapath", "with_trace", "ControlSignature", "SettingsSignature", "HostProgramSignature",
+           "HostPixelSignature",
            "TraceSignature"]
 
 

@@ -101,8 +101,9 @@ def test_datapath_and_control_match_golden_back_to_back(config):
                 if ctx.get(control.commands.done):                   # the cycle after the decision
                     break
                 assert cycle < 2000, "no decision"
-            runs.append({"trace": trace, "class": ctx.get(control.commands.result_class), "step": ctx.get(control.commands.result_step),
-                         "timed_out": bool(ctx.get(control.commands.timed_out)), "cycles": ctx.get(control.commands.cycles),
+            commands = control.commands
+            runs.append({"trace": trace, "class": ctx.get(commands.result_class), "step": ctx.get(commands.result_step),
+                         "timed_out": bool(ctx.get(commands.timed_out)), "cycles": ctx.get(commands.cycles),
                          "events": ctx.get(control.commands.events), "done_cycle": cycle})
 
     simulate(dut, testbench)
