@@ -123,7 +123,8 @@ def rtl_timelines(config, inferences, *, gap=3):
                 cycle += 1
                 assert cycle < 5000, "no decision"
             commands = dut.commands
-            seen.update(cycles=ctx.get(commands.cycles), events=ctx.get(commands.events), step=ctx.get(commands.result_step),
+            seen.update(cycles=ctx.get(commands.cycles), events=ctx.get(commands.events),
+                        step=ctx.get(commands.result_step),
                         timed_out=bool(ctx.get(dut.commands.timed_out)), decision=decision_cycle,
                         **{"class": ctx.get(dut.commands.result_class)})
             ctx.set(dut.commands.clear_done, 1)
