@@ -41,8 +41,9 @@ def _main(argv=None):
         raise ConfigError(f"--n = {args.n} is out of range (allowed: 1..1000)")
     config = load_config(args.config, **({} if args.tiles is None else {"tiles": args.tiles}))
     out = Path(args.out).resolve()
+    # --activity vectorless: this run is itself the gate-level simulation; synth need not run another.
     synth_args = [sys.executable, "-m", "synth", "--weights", args.weights, "--out", str(out / "synth"),
-                  "--cycles-from", "golden"]
+                  "--cycles-from", "golden", "--activity", "vectorless"]
     if args.config:
         synth_args += ["--config", args.config]
     if args.tiles is not None:
