@@ -19,6 +19,7 @@ import numpy as np
 from spinaps.atomic import atomic_write_bytes, atomic_write_text
 from spinaps.config import Config, ConfigError
 
+from .comparison import comparison_markdown, load_published
 from .macro_model import (CONSTANTS, LOGIC_CONSTANTS, TECHNOLOGIES, covered_nodes, load_technology, macro_figures,
                           node_factors)
 
@@ -97,6 +98,7 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
     -------
     dict
         ``cycles_per_inference``, ``sops_per_inference``, ``utilization``, ``images``,
+        ``accuracy`` (of the same images; None when a simulation did not record it),
         ``cycles_source``.
     """
     if source not in ("auto", "sim", "golden"):
@@ -113,6 +115,7 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
                 sops = data["utilization"] * data["cycles_per_inference"] * config.tiles * config.n_outputs
             return {"cycles_per_inference": float(data["cycles_per_inference"]), "sops_per_inference": float(sops),
                     "utilization": float(data["utilization"]), "images": data.get("samples"),
+                    "accuracy": data.get("accuracy"),
                     "cycles_source": f"RTL simulation: {path} ({data.get('simulator', path.parent.name)}, "
                                      f"{data.get('samples')} images)"}
     if alpha is None:
@@ -129,6 +132,7 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
     return {"cycles_per_inference": float(inference_cycles(config, result).mean()),
             "sops_per_inference": float(result.sops(config.n_outputs).mean()),
             "utilization": float(utilization(config, result)), "images": n,
+            "accuracy": float(np.mean(result.decision == data.test_y)),
             "cycles_source": f"golden model (model.cycles, cycle-exact with the RTL) on the {data.name} test split, "
                              f"{n} images, trained weights"}
 
@@ -337,6 +341,7 @@ def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict
         "cycles_per_inference": inference["cycles_per_inference"], "sops_per_inference": inference["sops_per_inference"],
         "utilization": inference["utilization"],
         "cycles_source": inference["cycles_source"], "images": inference.get("images"),
+        "accuracy": inference.get("accuracy"),
         "gsops": stt["gsops"],
         "gsops_by_technology": {t: per_tech[t]["gsops"] for t in TECHNOLOGIES},
         "power_w": {t: per_tech[t]["power_w"] for t in TECHNOLOGIES},
@@ -370,8 +375,10 @@ def _fmt(x: float, digits: int = 3) -> str:
     return f"{x:,.{max(0, digits - 1 - int(np.floor(np.log10(abs(x)))))}f}"
 
 
-def report_markdown(report: dict, tech: dict, *, files: dict | None = None) -> str:
-    """The report as Markdown: tables of area, timing, throughput, power and efficiency, and every assumption."""
+def report_markdown(report: dict, tech: dict, *, files: dict | None = None, published: dict | None = None) -> str:
+    """The report as Markdown: tables of area, timing, throughput, power and efficiency, the node
+    projection, idle time, the comparison with published accelerators (``published``, default
+    ``synth/published.yaml``), and every assumption."""
     c = report["config"]
     tt = report["technologies"]
     t = report["timing"]
@@ -429,8 +436,9 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None) -> s
         lines.append(f"| {block} | {_fmt(area, 4)} | {area / total:.1%} | "
                      f"{_fmt(report['sequential_area_by_block_um2'][block], 4)} | {report['cells_by_block'][block]} |")
     lines += [f"| **total** | **{_fmt(total, 4)}** | 100% | | {sum(report['cells_by_block'].values())} |", "",
-              f"{report['flip_flops']} flip-flops. The STT-RAM macros are black boxes in the netlist "
-              f"({sum(report['blackbox_cells'].values())} instances of `*.memctrl.macro`): none of their cells or "
+              f"{report['flip_flops']} flip-flops. The memory macros are black boxes in the netlist "
+              f"({sum(report['blackbox_cells'].values())} instances of "
+              + ", ".join(f"`{m}`" for m in sorted(report["blackbox_cells"])) + "): none of their cells or "
               "flip-flops is in the logic area. Each block is synthesised as its own module (no optimisation "
               "across block boundaries); everything below a block is flattened into it.", "",
               "## Macros (analytic model)", "",
@@ -494,15 +502,16 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None) -> s
               f"{rf['power_sram_over_stt']:.3f} × {rf['area_sram_over_stt']:.3f} × {rf['gsops_stt_over_sram']:.3f} "
               f"= {report['stt_over_sram']:.3f}.", "",
               f"- The logic is {rf['logic_share_of_area_stt']:.0%} of the STT-RAM design's area and "
-              f"{rf['logic_share_of_power_stt']:.0%} of its power (clock power of {report['flip_flops']} flip-flops "
-              "in 180 nm dominates), and it is identical in both designs: so the whole-design ratio stays near 1 "
-              "whatever the memories do. A 4× advantage needs designs whose area and power are mostly memory.",
+              f"{rf['logic_share_of_power_stt']:.0%} of its power at {report['node_nm']:g} nm (the clock power of "
+              f"{report['flip_flops']} flip-flops dominates), and it is identical in both designs: so the "
+              "whole-design ratio stays near 1 whatever the memories do. A 4× advantage needs designs whose area "
+              "and power are mostly memory.",
               "- Area: the cell (54 vs 146 F², NVSim) against the periphery overheads (assumed 1.5 vs 1.0 of "
               "the array) gives the macros' area ratio "
               f"{report['macro_area_um2']['sram'] / report['macro_area_um2']['stt']:.2f}×.",
               "- Power: STT-RAM reads cost more per bit than SRAM reads (sensing current through the MTJ) "
               "but STT-RAM does not leak; at 180 nm SRAM leakage is tiny, so reads decide. "
-              "At smaller nodes SRAM leakage per bit grows (assumed ∝ node^-2.5) while CMOS read energy "
+              "At smaller nodes SRAM leakage per bit grows (node_scaling.leakage) while CMOS read energy "
               "shrinks faster than the MTJ's (its read current and write energy are set by the device): "
               "the macro-only ratio below is above 1 where the SRAM's area or leakage dominates and below 1 "
               "where read energy does. Larger arrays (more rows a macro, e.g. MNIST's 784 inputs), fewer reads "
@@ -536,8 +545,9 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None) -> s
         lines.append(f"| {row['idle_fraction']:g} | {_fmt(row['stt']['power_w'] * 1e3)} | "
                      f"{_fmt(row['sram']['power_w'] * 1e3)} | {_fmt(row['stt']['gsops_per_w_per_mm2'])} | "
                      f"{_fmt(row['sram']['gsops_per_w_per_mm2'])} | {row['stt_over_sram']:.2f} |")
+    lines += ["", comparison_markdown(report, load_published() if published is None else published)]
     scaling = tech["node_scaling"]
-    lines += ["", "## Node projection model", "",
+    lines += ["## Node projection model", "",
               f"Source: {' '.join(scaling['source'].split())}", "",
               "| node (nm) | V_DD (V) | area factor | delay factor | energy factor | leakage factor |",
               "|---:|---:|---:|---:|---:|---:|"]

@@ -257,6 +257,38 @@ def test_macro_patterns_are_a_parameter():
     assert macros == ["t.tile0.memctrl.macro", "t.tile0.pixels.memory"]
 
 
+def test_published_accelerators_have_sources_and_the_comparison_renders():
+    from synth.comparison import comparison_markdown, load_published, nearest_node
+
+    published = load_published()
+    names = {e["name"]: e for e in published["accelerators"]}
+    assert {"ODIN", "ReckOn", "STT-BSNN", "ADC-less IMC", "Loihi", "TrueNorth"} <= set(names)
+    assert any(name.startswith("GPU") for name in names)
+    assert (names["ODIN"]["pj_per_sop"], names["ODIN"]["node_nm"], names["ODIN"]["area_mm2"]) == (12.7, 28, 0.086)
+    assert names["STT-BSNN"]["pj_per_sop"] == pytest.approx(1 / 176.6, rel=1e-3)        # 176.6 TOPS/W
+    assert all(e["source"] for e in published["accelerators"])
+    covered = (180, 130, 90, 65, 45, 32)
+    assert [nearest_node(n, covered) for n in (28, 65, 14, 100, 180)] == [32, 65, 32, 90, 180]
+    text = comparison_markdown(_hand_report(), published)
+    assert "| **this design** (measured) | 180 |" in text and "| ODIN | 28 |" in text
+
+
+def test_sensitivity_points_by_hand():
+    from synth.sensitivity import evaluate, idle_limit
+
+    report = _hand_report()
+    report["logic_power"] |= {"activity": 0.1}
+    same = evaluate(report, TEST_TECH, node_nm=180, activity=None, idle_fraction=0.0)
+    assert same["stt_over_sram"] == pytest.approx(report["stt_over_sram"])
+    # Twice the activity doubles the data energy: (100 + 100) pJ a cycle at 100 MHz = 20 mW of logic.
+    doubled = evaluate(report, TEST_TECH, node_nm=180, activity=0.2, idle_fraction=0.0)
+    area = (320.0 + 8 * 8294.4) / 1e6
+    assert doubled["stt_gsops_per_w_per_mm2"] == pytest.approx(0.5 / ((20e-3 + 1e-6 + 0.7e-3) * area))
+    # Idle for ever: only leakage, 1 uW of logic against 1 uW + 2.048 uW of SRAM, times the area ratio.
+    sram_area = (320.0 + 8 * 2560 * 150 * 0.0324 * 1.5) / 1e6
+    assert idle_limit(report, TEST_TECH, 180) == pytest.approx(3.048 * sram_area / area)
+
+
 def test_cycles_come_from_a_simulation_of_this_configuration(tmp_path):
     from synth.report import inference_figures
 
