@@ -16,8 +16,11 @@ images are outside the windows.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -74,15 +77,39 @@ def simulate(config: Config, *, synth_dir: str | Path, weights: str | Path, imag
     Returns
     -------
     Path
-        The waveform (FST: cocotb's Icarus runner dumps FST).
+        The waveform (FST: cocotb's Icarus runner dumps FST); the simulation's output is in
+        ``out/simulation.log``.
     """
     from verif.runner import run_cocotb
 
-    synth_dir = Path(synth_dir).resolve()
-    work = run_cocotb(sim="icarus", config=config, name=None, testcase="images_match_golden", weights=weights,
-                      images=images, out_root=Path(out).resolve(), gen_dir=synth_dir / "gen",
-                      sources=[synth_dir / "netlist.v", Path(cell_models)], build_args=["-Ttyp"], waves=True)
+    synth_dir, out = Path(synth_dir).resolve(), Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with _output_to(out / "simulation.log"):
+        work = run_cocotb(sim="icarus", config=config, name=None, testcase="images_match_golden", weights=weights,
+                          images=images, out_root=out, gen_dir=synth_dir / "gen",
+                          sources=[synth_dir / "netlist.v", Path(cell_models)], build_args=["-Ttyp"], waves=True)
     return work / "build" / f"{config.top_name}.fst"
+
+
+@contextlib.contextmanager
+def _output_to(path: Path):
+    """Send this process's (and its children's) standard output and error to a file meanwhile: the
+    simulation logs every bus transaction."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "wb") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 def _bits(value, width: int) -> str:

