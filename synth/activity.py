@@ -27,11 +27,14 @@ from pathlib import Path
 from spinaps.atomic import atomic_write_text
 from spinaps.config import Config, ConfigError
 
-__all__ = ["WINDOW_PORTS", "ActivityResult", "netlist_digest", "simulate", "toggle_rates", "save_activity",
+__all__ = ["WINDOW_PORTS", "GLS_TESTCASE", "ActivityResult", "netlist_digest", "simulate", "toggle_rates", "save_activity",
            "load_activity"]
 
 #: Top-level ports that delimit the inference windows.
 WINDOW_PORTS = {"clock": "clk", "interrupt": "irq", "write_valid": "s_axil_wvalid", "write_ready": "s_axil_wready"}
+#: The cocotb test (verif/test_top.py) the gate-level simulation runs: it programs the weights over
+#: the bus and runs test images, each an inference window.
+GLS_TESTCASE = "images_match_golden"
 
 
 def netlist_digest(flat: dict) -> str:
@@ -85,7 +88,7 @@ def simulate(config: Config, *, synth_dir: str | Path, weights: str | Path, imag
     synth_dir, out = Path(synth_dir).resolve(), Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _output_to(out / "simulation.log"):
-        work = run_cocotb(sim="icarus", config=config, name=None, testcase="images_match_golden", weights=weights,
+        work = run_cocotb(sim="icarus", config=config, name=None, testcase=GLS_TESTCASE, weights=weights,
                           images=images, out_root=out, gen_dir=synth_dir / "gen",
                           sources=[synth_dir / "netlist.v", Path(cell_models)], build_args=["-Ttyp"], waves=True)
     return work / "build" / f"{config.top_name}.fst"

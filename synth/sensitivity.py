@@ -115,6 +115,27 @@ def idle_limit(report: dict, tech: dict, node_nm: int) -> float:
     return leak_sram / leak_stt * sram["area_mm2"] / stt["area_mm2"]
 
 
+def leakage_for_target(report: dict, tech: dict, node_nm: int, target: float = 4.0) -> dict:
+    """What SRAM leakage per bit would make the idle ceiling (:func:`idle_limit`) reach ``target``.
+
+    With only leakage left, STT/SRAM = (L_logic + n l) / L_logic x A_SRAM / A_STT for n SRAM bits
+    leaking l each, so l = (target / (A_SRAM / A_STT) - 1) x L_logic / n.
+    """
+    config = Config.from_dict(report["config"])
+    logic = logic_at_node(logic_area_um2=report["logic_area_um2"], fmax_mhz=report["fmax_mhz"],
+                          logic_power=report["logic_power"], tech=tech, node_nm=node_nm)
+    inference = {k: report[k] for k in ("cycles_per_inference", "sops_per_inference")}
+    per_tech = efficiency(config, logic=logic, inference=inference, tech=tech)
+    sram = per_tech["sram"]["macro"]
+    bits = sram["bits_per_macro"] * sram["macros"]
+    area_ratio = per_tech["sram"]["area_mm2"] / per_tech["stt"]["area_mm2"]
+    assumed = sram["leakage_w"] / bits
+    required = max(0.0, target / area_ratio - 1.0) * logic["leakage_w"] / bits
+    return {"bits": bits, "area_sram_over_stt": area_ratio, "logic_leakage_w": logic["leakage_w"],
+            "assumed_w_per_bit": assumed, "required_w_per_bit": required,
+            "required_over_assumed": required / assumed if assumed > 0 else float("inf")}
+
+
 def grid(reports: dict, tech: dict) -> list[dict]:
     """Every (design, node, activity, idle fraction) point; activity None is each report's own."""
     points = []
@@ -167,6 +188,16 @@ def believe_markdown(reports: dict, points: list, tech: dict) -> list[str]:
     for name, report in reports.items():
         lines.append(f"| {DESIGNS[name][0]} | "
                      + " | ".join(f"{idle_limit(report, tech, n):.2f}" for n in nodes) + " |")
+    small = nodes[-1]
+    lines += ["", f"- What SRAM leakage that ceiling needs at {small} nm (the smallest node): the STT-RAM design's "
+              "advantage when idle is the SRAM's leakage against the logic's, so",
+              "", "| design | SRAM bits | logic leakage (µW) | SRAM/STT area | assumed SRAM leakage (nW/bit) | "
+              f"needed for {TARGET:g}× (nW/bit) | needed / assumed |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, report in reports.items():
+        need = leakage_for_target(report, tech, small, TARGET)
+        lines.append(f"| {DESIGNS[name][0]} | {need['bits']:,} | {need['logic_leakage_w'] * 1e6:.1f} | "
+                     f"{need['area_sram_over_stt']:.2f} | {need['assumed_w_per_bit'] * 1e9:.2f} | "
+                     f"{need['required_w_per_bit'] * 1e9:.2f} | {need['required_over_assumed']:.1f}× |")
     lines += ["", "So, to believe the paper's 4×, you have to believe all of: (1) a network large enough that the "
               "synapse arrays, not the neuron logic, set area and leakage (MNIST-size rather than 8×8 digits); "
               "(2) a node where SRAM leaks (the leakage assumption of `synth/technology.yaml`, ∝ node^-2.5); "

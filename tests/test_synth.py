@@ -274,7 +274,7 @@ def test_published_accelerators_have_sources_and_the_comparison_renders():
 
 
 def test_sensitivity_points_by_hand():
-    from synth.sensitivity import evaluate, idle_limit
+    from synth.sensitivity import evaluate, idle_limit, leakage_for_target
 
     report = _hand_report()
     report["logic_power"] |= {"activity": 0.1}
@@ -287,6 +287,10 @@ def test_sensitivity_points_by_hand():
     # Idle for ever: only leakage, 1 uW of logic against 1 uW + 2.048 uW of SRAM, times the area ratio.
     sram_area = (320.0 + 8 * 2560 * 150 * 0.0324 * 1.5) / 1e6
     assert idle_limit(report, TEST_TECH, 180) == pytest.approx(3.048 * sram_area / area)
+    # The SRAM leakage per bit that would make that ceiling 4x: (4 / area ratio - 1) x 1 uW / 20480 bits.
+    need = leakage_for_target(report, TEST_TECH, 180, 4.0)
+    assert need["bits"] == 20480 and need["assumed_w_per_bit"] == pytest.approx(0.1e-9)
+    assert need["required_w_per_bit"] == pytest.approx((4 / (sram_area / area) - 1) * 1e-6 / 20480)
 
 
 def test_cycles_come_from_a_simulation_of_this_configuration(tmp_path):
