@@ -16,6 +16,7 @@ images are outside the windows.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -247,13 +248,11 @@ def _windows(wave, ports: dict) -> tuple[list, float]:
         raise ConfigError("the waveform's clock does not toggle")
     period = min(b - a for a, b in zip(rises, rises[1:]))
 
+    times = {port: [t for t, _ in changes] for port, changes in series.items()}
+
     def value_at(port, time):       # the port's value just before time
-        value = None
-        for t, v in series[port]:
-            if t >= time:
-                break
-            value = v
-        return value
+        k = bisect.bisect_left(times[port], time)
+        return series[port][k - 1][1] if k else None
 
     writes = [t for t in rises
               if value_at(WINDOW_PORTS["write_valid"], t) in (1, "1")
