@@ -1,9 +1,15 @@
 """Area, f_max, throughput, power and GSOPS/W/mm^2 of a design with STT-RAM macros and its SRAM twin.
 
-:func:`run` is the whole flow behind ``python -m synth``: generate (or read) the design, synthesise
-it (:mod:`synth.yosys`), time it and estimate its logic power from the liberty, model the macros
+:func:`run` is the whole flow behind ``python -m synth``: generate (or read) the weight-free design,
+synthesise it (:mod:`synth.yosys`), time it (in-house, and OpenSTA when installed:
+:mod:`synth.opensta`), measure its switching activity in a gate-level simulation
+(:mod:`synth.activity`) and estimate its logic power from the liberty, model the macros
 (:mod:`synth.macro_model`), take cycles and SOPs per inference from a simulation or the golden
-model, and write ``report.json``, ``report.md``, ``area.png`` and ``netlist.v``.
+model, project everything to the configured node (:func:`logic_at_node`, :func:`efficiency`),
+compare with published accelerators (:mod:`synth.comparison`), and write ``report.json``,
+``report.md``, ``area.png`` and ``netlist.v``. ``report.json`` keeps the measured logic figures at
+the reference node (``logic_area_um2``, ``fmax_mhz``, ``fmax_mhz_opensta``) and gives the
+efficiency figures at ``node_nm``; ``figure_sources`` says how each was obtained.
 """
 
 from __future__ import annotations
