@@ -83,13 +83,19 @@ def _logic_power(report: dict, activity: float | None) -> dict:
     return power
 
 
-def evaluate(report: dict, tech: dict, *, node_nm: int, activity: float | None, idle_fraction: float) -> dict:
-    """STT-RAM and SRAM figures of one synthesised design at one point of the grid."""
-    config = Config.from_dict(report["config"])
+def _at(report: dict, tech: dict, node_nm: int, *, activity: float | None = None,
+        idle_fraction: float = 0.0) -> tuple[dict, dict]:
+    """(logic, per-technology figures) of a synthesised design's report at one node."""
     logic = logic_at_node(logic_area_um2=report["logic_area_um2"], fmax_mhz=report["fmax_mhz"],
                           logic_power=_logic_power(report, activity), tech=tech, node_nm=node_nm)
     inference = {k: report[k] for k in ("cycles_per_inference", "sops_per_inference")}
-    per_tech = efficiency(config, logic=logic, inference=inference, tech=tech, idle_fraction=idle_fraction)
+    return logic, efficiency(Config.from_dict(report["config"]), logic=logic, inference=inference, tech=tech,
+                             idle_fraction=idle_fraction)
+
+
+def evaluate(report: dict, tech: dict, *, node_nm: int, activity: float | None, idle_fraction: float) -> dict:
+    """STT-RAM and SRAM figures of one synthesised design at one point of the grid."""
+    logic, per_tech = _at(report, tech, node_nm, activity=activity, idle_fraction=idle_fraction)
     stt, sram = per_tech["stt"], per_tech["sram"]
     return {"stt_gsops_per_w_per_mm2": stt["gsops_per_w_per_mm2"],
             "sram_gsops_per_w_per_mm2": sram["gsops_per_w_per_mm2"],
@@ -104,11 +110,7 @@ def evaluate(report: dict, tech: dict, *, node_nm: int, activity: float | None, 
 def idle_limit(report: dict, tech: dict, node_nm: int) -> float:
     """STT-RAM/SRAM as the idle fraction tends to 1: only leakage is left, (P_SRAM / P_STT) x
     (A_SRAM / A_STT) with P = logic leakage (+ SRAM leakage)."""
-    config = Config.from_dict(report["config"])
-    logic = logic_at_node(logic_area_um2=report["logic_area_um2"], fmax_mhz=report["fmax_mhz"],
-                          logic_power=report["logic_power"], tech=tech, node_nm=node_nm)
-    inference = {k: report[k] for k in ("cycles_per_inference", "sops_per_inference")}
-    per_tech = efficiency(config, logic=logic, inference=inference, tech=tech)
+    logic, per_tech = _at(report, tech, node_nm)
     stt, sram = per_tech["stt"], per_tech["sram"]
     leak_stt = logic["leakage_w"]
     leak_sram = logic["leakage_w"] + sram["macro"]["leakage_w"]
@@ -121,11 +123,7 @@ def leakage_for_target(report: dict, tech: dict, node_nm: int, target: float = 4
     With only leakage left, STT/SRAM = (L_logic + n l) / L_logic x A_SRAM / A_STT for n SRAM bits
     leaking l each, so l = (target / (A_SRAM / A_STT) - 1) x L_logic / n.
     """
-    config = Config.from_dict(report["config"])
-    logic = logic_at_node(logic_area_um2=report["logic_area_um2"], fmax_mhz=report["fmax_mhz"],
-                          logic_power=report["logic_power"], tech=tech, node_nm=node_nm)
-    inference = {k: report[k] for k in ("cycles_per_inference", "sops_per_inference")}
-    per_tech = efficiency(config, logic=logic, inference=inference, tech=tech)
+    logic, per_tech = _at(report, tech, node_nm)
     sram = per_tech["sram"]["macro"]
     bits = sram["bits_per_macro"] * sram["macros"]
     area_ratio = per_tech["sram"]["area_mm2"] / per_tech["stt"]["area_mm2"]
