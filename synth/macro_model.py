@@ -22,7 +22,8 @@ import yaml
 
 from spinaps.config import Config, ConfigError
 
-__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SCALINGS", "MacroFigures",
+__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SYNAPSE_MACRO_PATTERN", "SCALINGS",
+           "MacroFigures",
            "load_technology", "node_factors", "covered_nodes", "constant", "macro_figures"]
 
 #: The technology file shipped with spinaps.
@@ -35,6 +36,9 @@ CONSTANTS = ("cell_area_f2", "periphery_area_overhead", "read_energy_cell_pj_per
              "access_energy_pj_per_row", "read_latency_ns", "write_latency_ns", "leakage_nw_per_bit")
 #: The constants of the logic estimates (synth/yosys.py).
 LOGIC_CONSTANTS = ("activity", "wire_cap_pf_per_fanout", "input_slew_ns", "clock_slew_ns", "output_load_pf")
+#: The black-boxed macros this model stands for: the synapse macros, one per tile (shell pattern on
+#: the module name after ``<top>.``). Other black boxes (synth.yosys.MACRO_PATTERNS) have no model yet.
+SYNAPSE_MACRO_PATTERN = "*.memctrl.macro"
 #: Named node scalings a constant's ``scales`` may give (technology file, ``node_scaling``).
 SCALINGS = ("area", "delay", "energy", "leakage")
 

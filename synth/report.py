@@ -14,6 +14,7 @@ efficiency figures at ``node_nm``; ``figure_sources`` says how each was obtained
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import shutil
@@ -26,8 +27,8 @@ from spinaps.atomic import atomic_write_bytes, atomic_write_text
 from spinaps.config import Config, ConfigError
 
 from .comparison import comparison_markdown, load_published
-from .macro_model import (CONSTANTS, LOGIC_CONSTANTS, TECHNOLOGIES, covered_nodes, load_technology, macro_figures,
-                          node_factors)
+from .macro_model import (CONSTANTS, LOGIC_CONSTANTS, SYNAPSE_MACRO_PATTERN, TECHNOLOGIES, covered_nodes,
+                          load_technology, macro_figures, node_factors)
 
 __all__ = ["REPO", "DEFAULT_LIBERTY", "DEFAULT_WEIGHTS", "IDLE_FRACTIONS", "find_liberty",
            "inference_figures", "logic_at_node", "efficiency", "build_report", "report_markdown", "plot_area", "run"]
@@ -338,6 +339,8 @@ def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict
         "sequential_area_by_block_um2": synth["sequential_area_by_block_um2"],
         "cells_by_block": synth["cells_by_block"], "flip_flops": synth["flip_flops"],
         "cell_types": synth["cell_types"], "blackbox_cells": synth["blackbox_cells"],
+        "unmodelled_blackboxes": sorted(m for m in synth["blackbox_cells"] if not fnmatch.fnmatchcase(
+            m.removeprefix(f"{synth['top']}."), SYNAPSE_MACRO_PATTERN)),
         "yosys_area_um2": synth["yosys_area_um2"],
         "logic_at_node": projected,
         "macro_area_um2": {t: per_tech[t]["macro"]["area_um2"] for t in TECHNOLOGIES},
@@ -452,6 +455,7 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
               + ", ".join(f"`{m}`" for m in sorted(report["blackbox_cells"])) + "): none of their cells or "
               "flip-flops is in the logic area. Each block is synthesised as its own module (no optimisation "
               "across block boundaries); everything below a block is flattened into it.", "",
+              *unmodelled_note(report),
               "## Macros (analytic model)", "",
               "| per technology | STT-RAM | SRAM |", "|---|---:|---:|"]
     ms, mr = tt["stt"]["macro"], tt["sram"]["macro"]
@@ -596,6 +600,15 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
     if files:
         lines += ["", "## Files", ""] + [f"- {k}: `{v}`" for k, v in files.items()]
     return "\n".join(lines) + "\n"
+
+
+def unmodelled_note(report: dict) -> list[str]:
+    """Markdown lines naming the black boxes no model stands for (none: no lines)."""
+    if not report["unmodelled_blackboxes"]:
+        return []
+    return ["**Black boxes without a model** (not in any area or power figure): "
+            + ", ".join(f"`{m}`" for m in report["unmodelled_blackboxes"])
+            + f"; the macro model stands for `{SYNAPSE_MACRO_PATTERN}` only.", ""]
 
 
 def opensta_line(report: dict) -> str:

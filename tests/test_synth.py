@@ -18,7 +18,7 @@ import yaml
 from spinaps.config import FIELDS, PRESETS, Config, ConfigError
 from synth.macro_model import covered_nodes, load_technology, macro_figures, node_factors
 from synth.opensta import opensta_binary
-from synth.report import DEFAULT_LIBERTY, build_report
+from synth.report import DEFAULT_LIBERTY, build_report, unmodelled_note
 
 REPO = Path(__file__).resolve().parents[1]
 needs_opensta = pytest.mark.skipif(opensta_binary() is None, reason="OpenSTA (sta) absent: run scripts/setup.sh")
@@ -135,14 +135,14 @@ def _check_consistency(report: dict, config: Config):
     assert report["gsops"] == report["technologies"]["stt"]["gsops"]
 
 
-def _hand_report(**options) -> dict:
+def _hand_report(blackboxes: dict | None = None, **options) -> dict:
     """A report from hand-made figures: 320 um^2 of logic at 100 MHz, 150 pJ a cycle, 1 uW of leakage,
     200 cycles and 1000 SOPs an inference."""
     synth = {"top": "spinaps_top", "liberty": "x.lib", "yosys_version": "Yosys test",
              "area_by_block_um2": {"tile0": 100.0, "tile1": 110.0, "neurons": 50.0, "arbiter": 10.0, "axi": 20.0,
                                    "top": 30.0},
              "sequential_area_by_block_um2": {}, "cells_by_block": {}, "flip_flops": 10, "cell_types": {},
-             "blackbox_cells": {}, "yosys_area_um2": 320.0}
+             "blackbox_cells": blackboxes or {}, "yosys_area_um2": 320.0}
     timing = {"method": "test", "fmax_mhz": 100.0, "critical_path_ns": 10.0}
     power = {"clock_energy_pj_per_cycle": 100.0, "data_energy_pj_per_cycle": 50.0, "leakage_w": 1e-6}
     inference = {"cycles_per_inference": 200.0, "sops_per_inference": 1000.0, "utilization": 0.0625,
@@ -172,12 +172,19 @@ def test_report_figures_are_consistent_with_hand_values():
 
 def test_report_states_what_is_measured_and_what_is_projected():
     report = _hand_report()
+    assert report["unmodelled_blackboxes"] == []
     assert report["node_nm"] == 180 and report["power_activity_source"] == "vectorless"
     assert report["fmax_mhz_opensta"] is None
     assert report["figure_sources"]["logic_area_um2"].startswith("measured")
     assert report["figure_sources"]["logic_power"].startswith("estimated: vectorless")
     projected = _hand_report(node_nm=90)
     assert projected["figure_sources"]["logic_at_node"].startswith("projected from 180 nm to 90 nm")
+    # A black box the macro model does not stand for (e.g. a pixel buffer) is named, not silently left out.
+    other = _hand_report(blackboxes={"spinaps_top.tile0.memctrl.macro": 1, "spinaps_top.tile0.pixels.memory": 1})
+    assert other["unmodelled_blackboxes"] == ["spinaps_top.tile0.pixels.memory"]
+    assert unmodelled_note(other)[0].startswith(
+        "**Black boxes without a model** (not in any area or power figure): `spinaps_top.tile0.pixels.memory`;")
+    assert unmodelled_note(report) == []
 
 
 # -- node projection
@@ -607,6 +614,7 @@ def test_real_synthesis_of_a_small_design(tiny_run):
     assert report["logic_area_um2"] == pytest.approx(report["yosys_area_um2"])      # Yosys's own total agrees
     # The macros are black boxes: one instance per tile, and not one of their cells is a flip-flop here.
     assert report["blackbox_cells"] == {f"{config.top_name}.tile{k}.memctrl.macro": 1 for k in range(2)}
+    assert report["unmodelled_blackboxes"] == []
     lib = Liberty(DEFAULT_LIBERTY)
     dff_area = lib.reference_flip_flop().area
     bits = config.rows_per_tile * config.row_bits                                   # 64 rows x 30 cells
