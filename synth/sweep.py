@@ -24,7 +24,8 @@ from spinaps.config import ConfigError, load_config
 PROG = "python -m synth.sweep"
 DEFAULT_TILES = (1, 2, 4, 8, 16)
 #: The figures of each point that go into sweep.json.
-POINT_KEYS = ("logic_area_um2", "macro_area_um2", "total_area_mm2", "area_by_kind_um2", "fmax_mhz", "critical_path_ns",
+POINT_KEYS = ("logic_area_um2", "macro_area_um2", "total_area_mm2", "area_by_kind_um2", "fmax_mhz", "fmax_mhz_opensta",
+              "critical_path_ns", "power_activity_source",
               "cycles_per_inference", "sops_per_inference", "utilization", "gsops", "power_w", "gsops_per_w",
               "gsops_per_w_per_mm2", "stt_over_sram", "cycles_source")
 
