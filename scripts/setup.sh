@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # make, g++ and perl: Verilator builds; iverilog: Icarus simulations;
+# opensta (binary: sta): the cross-check of synthesis timing (synth/opensta.py);
 # python3-venv: the venv module on a Debian system Python.
-APT_PACKAGES=(make g++ perl iverilog)
+APT_PACKAGES=(make g++ perl iverilog opensta)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

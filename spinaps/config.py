@@ -156,6 +156,10 @@ class Config:
                                     doc="Seed of the LFSR that injects STT-RAM write failures.")
     top_name: str = setting("spinaps_top", group="architecture",
                             doc="Name of the generated top-level Verilog module.")
+    node_nm: int = setting(180, group="architecture", choices=(180, 130, 90, 65, 45, 32),
+                           doc="CMOS node (nm) the synthesis report projects to: logic synthesised at 180 nm and "
+                               "the macros, scaled by Stillmaker & Baas 2017 (the bulk nodes it covers; "
+                               "synth/technology.yaml).")
     # -- training
     train_epochs: int = setting(60, group="training", lo=1, hi=10000, doc="Epochs of float first-to-spike training.")
     qat_epochs: int = setting(20, group="training", lo=0, hi=10000,

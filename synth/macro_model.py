@@ -1,10 +1,13 @@
 """Analytic model of the synapse macros: area, energy, latency and leakage of STT-RAM and 6T SRAM.
 
 Every constant comes from ``synth/technology.yaml`` (each with its source or marked as an
-assumption) and is scaled to the node: ``value(node) = value * (node / reference_node) ** scales``.
-One macro per tile, ``rows_per_tile`` rows of ``row_bits`` cells:
+assumption) and is scaled to the node (:func:`constant`): by a published CMOS factor
+(:func:`node_factors`: area, delay, energy from Stillmaker & Baas 2017; leakage by one stated
+assumption) or by ``(node / reference_node) ** scales``. One macro per tile, ``rows_per_tile`` rows
+of ``row_bits`` cells:
 
-- area = cells x cell area (F^2) x F^2 x (1 + periphery overhead), F = node;
+- area = cells x cell area (F^2) x F^2 + periphery, F = node; the periphery is the overhead
+  fraction of the array at the reference node, scaled as CMOS logic area;
 - row read energy = (cell + sense energy per bit) x row_bits + access energy per row;
 - row write energy = (cell + driver energy per bit) x row_bits + access energy per row;
 - leakage = leakage per bit x cells (0 for STT-RAM: it is non-volatile).
@@ -19,8 +22,9 @@ import yaml
 
 from spinaps.config import Config, ConfigError
 
-__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "MacroFigures", "load_technology",
-           "constant", "macro_figures"]
+__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SYNAPSE_MACRO_PATTERN", "SCALINGS",
+           "MacroFigures",
+           "load_technology", "node_factors", "covered_nodes", "constant", "macro_figures"]
 
 #: The technology file shipped with spinaps.
 TECHNOLOGY_FILE = Path(__file__).with_name("technology.yaml")
@@ -32,6 +36,11 @@ CONSTANTS = ("cell_area_f2", "periphery_area_overhead", "read_energy_cell_pj_per
              "access_energy_pj_per_row", "read_latency_ns", "write_latency_ns", "leakage_nw_per_bit")
 #: The constants of the logic estimates (synth/yosys.py).
 LOGIC_CONSTANTS = ("activity", "wire_cap_pf_per_fanout", "input_slew_ns", "clock_slew_ns", "output_load_pf")
+#: The black-boxed macros this model stands for: the synapse macros, one per tile (shell pattern on
+#: the module name after ``<top>.``). Other black boxes (synth.yosys.MACRO_PATTERNS) have no model yet.
+SYNAPSE_MACRO_PATTERN = "*.memctrl.macro"
+#: Named node scalings a constant's ``scales`` may give (technology file, ``node_scaling``).
+SCALINGS = ("area", "delay", "energy", "leakage")
 
 
 def _check_constant(path, where: str, entry) -> None:
@@ -41,8 +50,9 @@ def _check_constant(path, where: str, entry) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigError(f"{path}: {where}.value = {value!r} is not a non-negative number")
     scales = entry.get("scales", 0)
-    if isinstance(scales, bool) or not isinstance(scales, (int, float)):
-        raise ConfigError(f"{path}: {where}.scales = {scales!r} is not a number")
+    if isinstance(scales, bool) or not (isinstance(scales, (int, float)) or scales in SCALINGS):
+        raise ConfigError(f"{path}: {where}.scales = {scales!r} is neither a number nor one of "
+                          f"{', '.join(SCALINGS)}")
     if not (entry.get("source") or entry.get("assumption")):
         raise ConfigError(f"{path}: {where} has neither a source nor an assumption")
 
@@ -92,13 +102,86 @@ def load_technology(path: str | Path | None = None) -> dict:
         raise ConfigError(f"{path}: logic must be a mapping")
     for name in LOGIC_CONSTANTS:
         _check_constant(path, f"logic.{name}", logic.get(name))
+    _check_node_scaling(path, data)
     return data
 
 
+def _check_node_scaling(path, data: dict) -> None:
+    scaling = data.get("node_scaling")
+    if not isinstance(scaling, dict) or not isinstance(scaling.get("nodes"), dict):
+        raise ConfigError(f"{path}: node_scaling.nodes must be a mapping")
+    if not (scaling.get("source") or scaling.get("assumption")):
+        raise ConfigError(f"{path}: node_scaling has neither a source nor an assumption")
+    nodes = scaling["nodes"]
+    if data["reference_node_nm"] not in nodes:
+        raise ConfigError(f"{path}: node_scaling.nodes has no entry for the reference node "
+                          f"{data['reference_node_nm']:g} nm")
+    for node, entry in nodes.items():
+        where = f"node_scaling.nodes.{node}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}: {where} must be a mapping")
+        for key, length in (("vdd", None), ("area", None), ("delay", 4), ("energy", 3)):
+            value = entry.get(key)
+            numbers = [value] if length is None else value
+            if (not isinstance(numbers, list) or (length is not None and len(numbers) != length)
+                    or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in numbers)):
+                what = "a number" if length is None else f"a list of {length} numbers"
+                raise ConfigError(f"{path}: {where}.{key} = {value!r} is not {what}")
+    leakage = scaling.get("leakage")
+    if not isinstance(leakage, dict) or isinstance(leakage.get("exponent"), bool) \
+            or not isinstance(leakage.get("exponent"), (int, float)):
+        raise ConfigError(f"{path}: node_scaling.leakage.exponent must be a number")
+    if not (leakage.get("source") or leakage.get("assumption")):
+        raise ConfigError(f"{path}: node_scaling.leakage has neither a source nor an assumption")
+
+
+def covered_nodes(technology: dict) -> tuple[int, ...]:
+    """The nodes the technology file's scaling model covers (nm), largest first."""
+    return tuple(sorted((int(n) for n in technology["node_scaling"]["nodes"]), reverse=True))
+
+
+def _polynomial(coefficients: list, x: float) -> float:
+    """``c[0] x^(n-1) + ... + c[n-1]`` (highest power first, as the model's tables are written)."""
+    value = 0.0
+    for c in coefficients:
+        value = value * x + float(c)
+    return value
+
+
+def node_factors(technology: dict, node_nm: float) -> dict:
+    """Factors from the reference node to ``node_nm``: ``area``, ``delay``, ``energy``, ``leakage``.
+
+    ``area`` is the model's area factor of the node over the reference's; ``delay`` and ``energy``
+    are the model's fits evaluated at each node's nominal supply, over the reference's; ``leakage``
+    is ``(node / reference) ** exponent``. A value at the node is the value at the reference times
+    the factor.
+
+    Raises
+    ------
+    ConfigError
+        If the scaling model does not cover the node.
+    """
+    scaling = technology["node_scaling"]
+    nodes = {float(n): e for n, e in scaling["nodes"].items()}
+    reference = float(technology["reference_node_nm"])
+    if float(node_nm) not in nodes:
+        allowed = ", ".join(f"{n:g}" for n in sorted(nodes, reverse=True))
+        raise ConfigError(f"node = {node_nm:g} nm is not covered by the scaling model (allowed: {allowed})")
+    at, ref = nodes[float(node_nm)], nodes[reference]
+    return {"area": float(at["area"]) / float(ref["area"]),
+            "delay": _polynomial(at["delay"], at["vdd"]) / _polynomial(ref["delay"], ref["vdd"]),
+            "energy": _polynomial(at["energy"], at["vdd"]) / _polynomial(ref["energy"], ref["vdd"]),
+            "leakage": (float(node_nm) / reference) ** float(scaling["leakage"]["exponent"])}
+
+
 def constant(technology: dict, entry: dict, *, node_nm: float) -> float:
-    """One constant of the technology file at a node: ``value * (node / reference) ** scales``."""
+    """One constant of the technology file at a node: ``value`` times its named node factor
+    (:func:`node_factors`), or times ``(node / reference) ** scales`` when ``scales`` is a number."""
+    scales = entry.get("scales", 0)
+    if scales in SCALINGS:
+        return float(entry["value"]) * node_factors(technology, node_nm)[scales]
     ratio = node_nm / technology["reference_node_nm"]
-    return float(entry["value"]) * ratio ** float(entry.get("scales", 0))
+    return float(entry["value"]) * ratio ** float(scales)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,9 +241,10 @@ def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
 
     rows, row_bits = config.rows_per_tile, config.row_bits
     bits = rows * row_bits
-    f_um = node_nm / 1000.0
-    cell_area = c("cell_area_f2") * f_um ** 2
-    area_macro = bits * cell_area * (1.0 + c("periphery_area_overhead"))
+    cell_area = c("cell_area_f2") * (node_nm / 1000.0) ** 2
+    reference_cell_area = c("cell_area_f2") * (tech["reference_node_nm"] / 1000.0) ** 2
+    periphery = c("periphery_area_overhead") * bits * reference_cell_area * node_factors(tech, node_nm)["area"]
+    area_macro = bits * cell_area + periphery
     read_row = (c("read_energy_cell_pj_per_bit") + c("read_energy_sense_pj_per_bit")) * row_bits \
         + c("access_energy_pj_per_row")
     write_row = (c("write_energy_cell_pj_per_bit") + c("write_energy_driver_pj_per_bit")) * row_bits \

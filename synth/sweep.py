@@ -1,7 +1,7 @@
 """``python -m synth.sweep``: area, f_max and GSOPS/W/mm^2 against the number of tiles.
 
     python -m synth.sweep [--tiles 1,2,4,8,16] [--config FILE] [--weights FILE] [--liberty PATH]
-                          [--jobs N] --out build/synth/sweep
+                          [--node NM] [--activity MODE] [--jobs N] --out build/synth/sweep
 
 Runs the flow of ``python -m synth`` for every tile count (OUT/tiles<N>/: report.json, report.md,
 area.png, netlist.v, gen/) and writes OUT/sweep.json and OUT/sweep.png atomically.
@@ -24,7 +24,8 @@ from spinaps.config import ConfigError, load_config
 PROG = "python -m synth.sweep"
 DEFAULT_TILES = (1, 2, 4, 8, 16)
 #: The figures of each point that go into sweep.json.
-POINT_KEYS = ("logic_area_um2", "macro_area_um2", "total_area_mm2", "area_by_kind_um2", "fmax_mhz", "critical_path_ns",
+POINT_KEYS = ("logic_area_um2", "macro_area_um2", "total_area_mm2", "area_by_kind_um2", "fmax_mhz", "fmax_mhz_opensta",
+              "critical_path_ns", "power_activity_source",
               "cycles_per_inference", "sops_per_inference", "utilization", "gsops", "power_w", "gsops_per_w",
               "gsops_per_w_per_mm2", "stt_over_sram", "cycles_source")
 
@@ -39,7 +40,7 @@ def _point(args: dict) -> dict:
         print(f"{PROG}: tiles={tiles}: {line}", flush=True)
 
     report = run(args["config"], out=args["out"], weights=args["weights"], liberty=args["liberty"],
-                 node_nm=args["node"], cycles_from=args["cycles_from"], log=log)
+                 node_nm=args["node"], cycles_from=args["cycles_from"], activity=args["activity"], log=log)
     point = {"tiles": tiles} | {k: report[k] for k in POINT_KEYS}
     point["report"] = str(Path(args["out"]) / "report.json")
     return point | {"_meta": {k: report[k] for k in ("liberty", "yosys_version", "node_nm", "weights")}}
@@ -95,7 +96,11 @@ def _main(argv=None):
     parser.add_argument("--config", metavar="FILE", help="YAML configuration (default: built-in default)")
     parser.add_argument("--weights", metavar="FILE", help="trained weights (default: as python -m synth)")
     parser.add_argument("--liberty", metavar="PATH", help="liberty file (default: OSU 0.18 um)")
-    parser.add_argument("--node", type=float, metavar="NM", help="node of the macro model in nm (default: 180)")
+    parser.add_argument("--node", type=int, metavar="NM", help="node in nm the figures are projected to (default: "
+                        "the configuration's node_nm)")
+    parser.add_argument("--activity", choices=("auto", "simulate", "vectorless"), default="vectorless",
+                        help="switching activity of the logic power (as python -m synth); default vectorless, so "
+                             "that the points compare like with like without a gate-level simulation each")
     parser.add_argument("--cycles-from", choices=("auto", "sim", "golden"), default="golden",
                         help="cycles per inference from the golden model (default, the same source for every "
                              "point), a simulation (sim) or either (auto)")
@@ -120,7 +125,7 @@ def _main(argv=None):
     out = Path(args.out)
     start = time.perf_counter()
     jobs = [{"config": c, "out": out / f"tiles{c.tiles}", "weights": args.weights, "liberty": liberty,
-             "node": args.node, "cycles_from": args.cycles_from} for c in configs]
+             "node": args.node, "cycles_from": args.cycles_from, "activity": args.activity} for c in configs]
     print(f"{PROG}: {len(jobs)} designs ({args.tiles} tiles), {args.jobs} at a time", flush=True)
     if args.jobs == 1:
         points = [_point(j) for j in jobs]
@@ -133,7 +138,7 @@ def _main(argv=None):
     data = {"config": base.to_dict() | {"tiles": None}, **meta, "tiles": [p["tiles"] for p in points],
             "points": points, "wall_seconds": round(time.perf_counter() - start, 1)}
     title = (f"{base.top_name}: N_X = {base.n_inputs}, N_Y = {base.n_outputs}, τ = {base.tau}; logic "
-             f"{Path(meta['liberty']).stem} ({meta['yosys_version'].split(' (')[0]}), macros at {meta['node_nm']:g} nm")
+             f"{Path(meta['liberty']).stem} ({meta['yosys_version'].split(' (')[0]}), figures at {meta['node_nm']:g} nm")
     plot_sweep(points, out / "sweep.png", title=title)
     atomic_write_text(out / "sweep.json", json.dumps(data, indent=2) + "\n")
     print(f"{PROG}: {'tiles':>5} {'logic um^2':>12} {'f_max MHz':>10} {'GSOPS':>8} {'STT GSOPS/W/mm^2':>17} "

@@ -1,9 +1,13 @@
 """Synthesis with the pinned Yosys against a liberty: area per block, timing and logic power.
 
 - :func:`synthesize` runs ``synth/synth.ys`` on the hierarchical RTLIL of ``python -m gen``: the
-  STT-RAM macros (modules ``<top>.tile<k>.memctrl.macro``) become black boxes, flip-flops are
-  mapped with ``dfflibmap -liberty`` and logic with ``abc -liberty``; every top-level block keeps
-  its own module so that its area is reported on its own.
+  memory macros (modules matching :data:`MACRO_PATTERNS`, today the STT-RAM macros
+  ``<top>.tile<k>.memctrl.macro``) become black boxes, flip-flops are mapped with
+  ``dfflibmap -liberty`` and logic with ``abc -liberty``; every top-level block keeps its own
+  module so that its area is reported on its own. Block and macro names are read from the RTLIL,
+  never assumed; private nets and cells get enumerated public names (``_N_``) before anything is
+  written, so that the hierarchical netlist, its flat twin and a gate-level simulation's waveform
+  name every net alike.
 - :class:`Liberty` reads the liberty (areas, pin capacitances, NLDM delay, constraint and
   internal-power tables, leakage).
 - :func:`static_timing` is a small static timing analysis of the flat mapped netlist with the
@@ -14,6 +18,7 @@ Areas are in the liberty's area unit, um^2 by convention (liberty files do not s
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import json
 import re
@@ -25,11 +30,15 @@ from pathlib import Path
 
 from spinaps.config import ConfigError
 
-__all__ = ["SYNTH_SCRIPT", "Liberty", "LibertyError", "read_liberty", "SynthResult", "TimingResult", "LogicPower",
+__all__ = ["SYNTH_SCRIPT", "MACRO_PATTERNS", "Liberty", "LibertyError", "read_liberty", "SynthResult", "TimingResult", "LogicPower",
            "yosys_version", "design_blocks", "synthesize", "static_timing", "logic_power"]
 
 #: The Yosys script template (placeholders: top, macros, blocks).
 SYNTH_SCRIPT = Path(__file__).with_name("synth.ys")
+#: Modules that are memory macros, black boxes in synthesis (their area and energy come from
+#: synth/macro_model.py): shell-style patterns matched against the module name after ``<top>.``.
+#: Another kind of macro (e.g. per-tile pixel SRAMs, ``"*.pixels.memory"``) is one more entry.
+MACRO_PATTERNS: tuple[str, ...] = ("*.memctrl.macro",)
 
 
 class LibertyError(ConfigError):
@@ -401,12 +410,18 @@ def read_liberty(path: str | Path) -> Liberty:
 # Synthesis
 
 
-def design_blocks(rtlil_text: str, top: str) -> tuple[dict[str, str], list[str]]:
-    """The top-level blocks ``{instance: module}`` and the macro modules of a hierarchical RTLIL."""
+def design_blocks(rtlil_text: str, top: str,
+                  macro_patterns: tuple[str, ...] = MACRO_PATTERNS) -> tuple[dict[str, str], list[str]]:
+    """The top-level blocks ``{instance: module}`` and the macro modules of a hierarchical RTLIL.
+
+    Blocks are the cells the top module instantiates (whatever their names); macros are the
+    modules whose name, after ``<top>.``, matches one of ``macro_patterns``.
+    """
     blocks = {}
     for module, instance in re.findall(rf"^  cell \\({re.escape(top)}\.[^.\s]+) \\(\S+)$", rtlil_text, re.M):
         blocks[instance] = module
-    macros = sorted(set(re.findall(rf"^module \\({re.escape(top)}\.\S+\.memctrl\.macro)$", rtlil_text, re.M)))
+    modules = re.findall(rf"^module \\{re.escape(top)}\.(\S+)$", rtlil_text, re.M)
+    macros = sorted({f"{top}.{m}" for m in modules if any(fnmatch.fnmatchcase(m, p) for p in macro_patterns)})
     return blocks, macros
 
 
@@ -435,7 +450,8 @@ class SynthResult:
         return d
 
 
-def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_load_pf: float = 0.01) -> SynthResult:
+def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_load_pf: float = 0.01,
+               macro_patterns: tuple[str, ...] = MACRO_PATTERNS) -> SynthResult:
     """Synthesise a generated design against a liberty with the pinned Yosys.
 
     Parameters
@@ -448,6 +464,8 @@ def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_lo
         The liberty file.
     output_load_pf : float
         Load ABC assumes on each output of a block (its constraints file), in pF.
+    macro_patterns : tuple of str
+        Which modules are memory macros (black boxes): :data:`MACRO_PATTERNS` by default.
 
     Returns
     -------
@@ -465,9 +483,9 @@ def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_lo
     from gen.generate import run_yosys
 
     liberty = read_liberty(liberty_path)
-    blocks, macros = design_blocks(rtlil_text, top)
+    blocks, macros = design_blocks(rtlil_text, top, macro_patterns)
     if not macros:
-        raise ConfigError(f"{top}: no STT-RAM macro modules (*.memctrl.macro) in the RTLIL")
+        raise ConfigError(f"{top}: no memory macro modules ({', '.join(macro_patterns)}) in the RTLIL")
     lines = [line.strip() for line in SYNTH_SCRIPT.read_text().splitlines()]
     commands = [line.format(top=top, macros=" ".join(macros), blocks=" ".join(blocks.values()))
                 for line in lines if line and not line.startswith("#")]
@@ -507,8 +525,8 @@ def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_lo
         counts[module_of[module]] = n
     order = [b for b in blocks if b in areas] + ["top"]
     netlist = (f"// Gate-level netlist of {top} ({yosys_version().split(' (')[0]}, liberty {liberty.name}).\n"
-               f"// The STT-RAM macros are black boxes in synthesis; their behavioural models follow the netlist.\n"
-               + out["netlist.v"] + "\n// ---- behavioural STT-RAM macro models (not synthesised) ----\n"
+               f"// The memory macros are black boxes in synthesis; their behavioural models follow the netlist.\n"
+               + out["netlist.v"] + "\n// ---- behavioural memory macro models (not synthesised) ----\n"
                + out["macros.v"])
     return SynthResult(
         top=top, liberty=str(liberty.path), yosys_version=yosys_version(),
@@ -544,6 +562,10 @@ class TimingResult:
         return asdict(self)
 
 
+#: A name that ``rename -enumerate`` gave a private net (``_12_``, ``tile0._12_``): named last.
+_ENUMERATED = re.compile(r"(?:.*\.)?_\d+_")
+
+
 class _Netlist:
     """Connectivity of the flat mapped netlist, with a liberty cell or black box per instance."""
 
@@ -560,7 +582,9 @@ class _Netlist:
                 if isinstance(bit, int):
                     (self.inputs if port["direction"] == "input" else self.outputs).add(bit)
         self.names = {}
-        for name, net in sorted(module["netnames"].items(), key=lambda kv: (kv[1].get("hide_name", 0), kv[0])):
+        for name, net in sorted(module["netnames"].items(), key=lambda kv: (kv[1].get("hide_name", 0),
+                                                                            _ENUMERATED.fullmatch(kv[0]) is not None,
+                                                                            kv[0])):
             for k, bit in enumerate(net["bits"]):
                 if isinstance(bit, int) and bit not in self.names:
                     self.names[bit] = name if len(net["bits"]) == 1 else f"{name}[{k}]"
@@ -765,10 +789,13 @@ class LogicPower:
     """Logic power estimate from the liberty: energy per clock cycle and leakage."""
 
     method: str
-    activity: float
+    activity_source: str               # "simulation" (toggle rates per net) or "vectorless"
+    activity: float                    # mean toggles per data net per cycle
     clock_energy_pj_per_cycle: float   # clock pins (internal) + clock net, every cycle
     data_energy_pj_per_cycle: float    # activity x (internal + switching) of every other net
     leakage_w: float
+    data_nets: int = 0
+    nets_without_activity: int = 0     # data nets the simulation did not show (given the vectorless rate)
 
     def power_w(self, f_hz: float) -> float:
         """Total logic power at a clock frequency."""
@@ -778,17 +805,36 @@ class LogicPower:
         return asdict(self)
 
 
-def logic_power(flat: dict, *, top: str, liberty_path: str | Path, tech: dict) -> LogicPower:
-    """Vectorless power estimate of the flat mapped netlist from the liberty's power data.
+def logic_power(flat: dict, *, top: str, liberty_path: str | Path, tech: dict,
+                toggle_rates: dict | None = None) -> LogicPower:
+    """Power estimate of the flat mapped netlist from the liberty's power data.
 
     Every cycle, the clock's rising and falling edges cost each clock pin its internal (passive)
-    energy and the clock net its ``C V^2``; every other net toggles ``activity`` times a cycle and
-    each toggle costs its driver's internal energy (``rise_power`` / ``fall_power``, averaged) plus
+    energy and the clock net its ``C V^2``; every other net toggles ``a`` times a cycle and each
+    toggle costs its driver's internal energy (``rise_power`` / ``fall_power``, averaged) plus
     ``C V^2 / 2`` for its load, and each of its sinks' input-pin internal energy. Leakage is the sum
     of ``cell_leakage_power``. Internal energies are in capacitance unit x voltage unit squared (pJ).
+
+    Parameters
+    ----------
+    toggle_rates : dict, optional
+        ``{net bit: toggles per clock cycle}`` measured in a simulation of this netlist
+        (:func:`synth.activity.toggle_rates`): each net toggles at its own rate. Without it every
+        data net toggles at the technology file's ``logic.activity`` (vectorless), the labelled
+        fallback; a net the simulation did not show gets that rate too, and is counted.
     """
     liberty = read_liberty(liberty_path)
     net, a = _net(flat, top, liberty, tech)
+    missing = set()
+
+    def rate(bit):
+        if toggle_rates is None:
+            return a["activity"]
+        if bit not in toggle_rates:
+            missing.add(bit)
+            return a["activity"]
+        return toggle_rates[bit]
+
     v2 = liberty.voltage ** 2
     slew = a["input_slew_ns"]
     clock_bits = set()
@@ -810,7 +856,7 @@ def logic_power(flat: dict, *, top: str, liberty_path: str | Path, tech: dict) -
             if bit in clock_bits:
                 clock += e                       # a rising and a falling edge every cycle
             else:
-                data += a["activity"] * e / 2    # one toggle is one of the two
+                data += rate(bit) * e / 2        # one toggle is one of the two
     for bit, (inst, pin) in net.driver.items():
         if bit in clock_bits:
             continue
@@ -820,12 +866,17 @@ def logic_power(flat: dict, *, top: str, liberty_path: str | Path, tech: dict) -
         if lib is not None and lib.power_out.get(pin):
             groups = lib.power_out[pin]
             e += sum(sum(t.lookup(load=load, slew=slew) for t in (r, f) if t) / 2 for _, r, f in groups) / len(groups)
-        data += a["activity"] * e
+        data += rate(bit) * e
     for bit in net.inputs - clock_bits:
-        data += a["activity"] * net.load.get(bit, 0.0) * v2 / 2
+        data += rate(bit) * net.load.get(bit, 0.0) * v2 / 2
+    data_bits = (set(net.driver) | net.inputs) - clock_bits
+    mean = sum(rate(b) for b in data_bits) / len(data_bits) if data_bits else 0.0
     leakage_nw = sum(net.lib(i).leakage_nw for i in net.cells if net.lib(i) is not None)
+    source = "vectorless" if toggle_rates is None else "simulation"
+    how = (f"data nets at a fixed activity of {a['activity']:g} toggles a cycle (vectorless)" if toggle_rates is None
+           else f"each data net at its toggle rate measured in a gate-level simulation (mean {mean:.4f} a cycle)")
     return LogicPower(
-        method=(f"vectorless estimate from {liberty.name}'s internal_power tables and cell_leakage_power "
-                f"at {liberty.voltage:g} V: clock every cycle, data nets at activity {a['activity']:g}"),
-        activity=a["activity"], clock_energy_pj_per_cycle=clock, data_energy_pj_per_cycle=data,
-        leakage_w=leakage_nw * 1e-9)
+        method=(f"{liberty.name}'s internal_power tables and cell_leakage_power at {liberty.voltage:g} V: clock "
+                f"every cycle, {how}"),
+        activity_source=source, activity=mean, clock_energy_pj_per_cycle=clock, data_energy_pj_per_cycle=data,
+        leakage_w=leakage_nw * 1e-9, data_nets=len(data_bits), nets_without_activity=len(missing))
