@@ -145,7 +145,8 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
 
     steps.begin("synthesising the logic (Yosys, liberty) and modelling the macros")
     synth_dir = build / "synth"
-    inference = {key: sim_results[key] for key in ("cycles_per_inference", "sops_per_inference", "utilization")}
+    inference = {key: sim_results[key] for key in ("cycles_per_inference", "sops_per_inference", "utilization",
+                                                   "steps_per_inference", "accuracy")}
     inference.update(images=n, cycles_source=f"RTL simulation: {work / 'results.json'} ({sim}, {n} images)")
     synth = synthesise(config, out=synth_dir, weights=weights, inference=inference,
                        log=lambda line: print(f"      {line}", flush=True))

@@ -22,9 +22,9 @@ import yaml
 
 from spinaps.config import Config, ConfigError
 
-__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SYNAPSE_MACRO_PATTERN", "SCALINGS",
-           "MacroFigures",
-           "load_technology", "node_factors", "covered_nodes", "constant", "macro_figures"]
+__all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SYNAPSE_MACRO_PATTERN",
+           "PIXEL_BUFFER_PATTERN", "MODELLED_PATTERNS", "SCALINGS", "MacroFigures", "load_technology", "node_factors",
+           "covered_nodes", "constant", "array_figures", "macro_figures", "pixel_buffer_figures"]
 
 #: The technology file shipped with spinaps.
 TECHNOLOGY_FILE = Path(__file__).with_name("technology.yaml")
@@ -36,9 +36,13 @@ CONSTANTS = ("cell_area_f2", "periphery_area_overhead", "read_energy_cell_pj_per
              "access_energy_pj_per_row", "read_latency_ns", "write_latency_ns", "leakage_nw_per_bit")
 #: The constants of the logic estimates (synth/yosys.py).
 LOGIC_CONSTANTS = ("activity", "wire_cap_pf_per_fanout", "input_slew_ns", "clock_slew_ns", "output_load_pf")
-#: The black-boxed macros this model stands for: the synapse macros, one per tile (shell pattern on
-#: the module name after ``<top>.``). Other black boxes (synth.yosys.MACRO_PATTERNS) have no model yet.
+#: The black-boxed macros this model stands for (shell patterns on the module name after ``<top>.``):
+#: the synapse macros, one per tile, in the technology compared (STT-RAM or SRAM), and the tiles' pixel
+#: buffers, small SRAMs in both designs (an image is volatile data). Other black boxes
+#: (synth.yosys.MACRO_PATTERNS) would be reported as unmodelled.
 SYNAPSE_MACRO_PATTERN = "*.memctrl.macro"
+PIXEL_BUFFER_PATTERN = "*.pixels"
+MODELLED_PATTERNS = (SYNAPSE_MACRO_PATTERN, PIXEL_BUFFER_PATTERN)
 #: Named node scalings a constant's ``scales`` may give (technology file, ``node_scaling``).
 SCALINGS = ("area", "delay", "energy", "leakage")
 
@@ -210,23 +214,14 @@ class MacroFigures:
         return asdict(self)
 
 
-def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
+def array_figures(*, technology: str, rows: int, row_bits: int, count: int, tech: dict | None = None,
                   node_nm: float | None = None) -> MacroFigures:
-    """Area, energy, latency and leakage of the ``config.tiles`` macros of one technology.
+    """Area, energy, latency and leakage of ``count`` memory arrays of ``rows`` x ``row_bits`` cells of one
+    technology (``stt`` or ``sram``) at ``node_nm`` (default: the technology file's ``default_node_nm``).
 
-    Parameters
-    ----------
-    config : Config
-        Gives the macros: ``tiles`` of them, ``rows_per_tile`` rows of ``row_bits`` cells.
-    technology : {"stt", "sram"}
-    tech : dict, optional
-        A loaded technology file (default: :func:`load_technology`).
-    node_nm : float, optional
-        Technology node, F (default: the file's ``default_node_nm``).
-
-    Returns
-    -------
-    MacroFigures
+    area = cells x cell area (F^2) x F^2 + periphery (a fraction of the array's area at the reference node,
+    scaled by the node's area factor); row read (write) energy = (cell + sense (driver) energy per bit) x
+    row_bits + access energy per row; leakage = leakage per bit x cells.
     """
     tech = load_technology() if tech is None else tech
     if technology not in TECHNOLOGIES:
@@ -239,20 +234,35 @@ def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
     def c(name):
         return constant(tech, t[name], node_nm=node_nm)
 
-    rows, row_bits = config.rows_per_tile, config.row_bits
     bits = rows * row_bits
     cell_area = c("cell_area_f2") * (node_nm / 1000.0) ** 2
     reference_cell_area = c("cell_area_f2") * (tech["reference_node_nm"] / 1000.0) ** 2
     periphery = c("periphery_area_overhead") * bits * reference_cell_area * node_factors(tech, node_nm)["area"]
-    area_macro = bits * cell_area + periphery
+    area_array = bits * cell_area + periphery
     read_row = (c("read_energy_cell_pj_per_bit") + c("read_energy_sense_pj_per_bit")) * row_bits \
         + c("access_energy_pj_per_row")
     write_row = (c("write_energy_cell_pj_per_bit") + c("write_energy_driver_pj_per_bit")) * row_bits \
         + c("access_energy_pj_per_row")
     return MacroFigures(
-        technology=technology, name=str(t.get("name", technology)), node_nm=node_nm, macros=config.tiles,
+        technology=technology, name=str(t.get("name", technology)), node_nm=node_nm, macros=count,
         rows=rows, row_bits=row_bits, bits_per_macro=bits, cell_area_um2=cell_area,
-        area_per_macro_um2=area_macro, area_um2=area_macro * config.tiles,
+        area_per_macro_um2=area_array, area_um2=area_array * count,
         read_energy_row_pj=read_row, write_energy_row_pj=write_row,
         read_latency_ns=c("read_latency_ns"), write_latency_ns=c("write_latency_ns"),
-        leakage_w=c("leakage_nw_per_bit") * 1e-9 * bits * config.tiles)
+        leakage_w=c("leakage_nw_per_bit") * 1e-9 * bits * count)
+
+
+def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
+                  node_nm: float | None = None) -> MacroFigures:
+    """The ``config.tiles`` synapse macros of one technology: ``rows_per_tile`` rows of ``row_bits`` cells
+    each (:func:`array_figures`)."""
+    return array_figures(technology=technology, rows=config.rows_per_tile, row_bits=config.row_bits,
+                         count=config.tiles, tech=tech, node_nm=node_nm)
+
+
+def pixel_buffer_figures(config: Config, *, tech: dict | None = None, node_nm: float | None = None) -> MacroFigures:
+    """The tiles' pixel buffers, SRAM in both designs: ``pixel_words_per_tile`` words of ``pixels_per_word``
+    pixels each, one buffer per tile (:func:`array_figures`)."""
+    return array_figures(technology="sram", rows=config.pixel_words_per_tile,
+                         row_bits=config.pixels_per_word * config.pixel_bits, count=config.tiles, tech=tech,
+                         node_nm=node_nm)

@@ -88,6 +88,11 @@ def _pin_bodies(text: str, cell: str) -> dict:
     return pins
 
 
+def _stub_pin(port: str, k: int, width: int) -> str:
+    """A macro port bit's pin name in the stub cell: liberty pin names are plain identifiers."""
+    return re.sub(r"\W", "_", port if width == 1 else f"{port}_{k}")
+
+
 def _escape(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else f"\\{name} "
 
@@ -139,7 +144,7 @@ def _write_inputs(flat: dict, top: str, liberty, tech: dict, work: Path) -> tupl
                     if len(bits) == 1 and isinstance(bit, int) and bit in clock_bits:
                         pin = clock_pin
                     else:
-                        pin = port if len(bits) == 1 else f"{port}_{k}"
+                        pin = _stub_pin(port, k, len(bits))
                     pins.append(f".{_escape(pin)}({expr(bit)})")
             cells.append(f"  {stub} {_escape(inst)} ({', '.join(pins)});")
         else:
@@ -158,7 +163,7 @@ def _write_inputs(flat: dict, top: str, liberty, tech: dict, work: Path) -> tupl
         for port, direction in directions.items():
             width = widths.get(port, 1)
             for k in range(width):
-                pin = port if width == 1 else f"{port}_{k}"
+                pin = _stub_pin(port, k, width)
                 if pin == clock_pin or (width == 1 and direction == "input" and _is_clock(net, module_name, port,
                                                                                             clock_bits)):
                     continue

@@ -27,8 +27,8 @@ from spinaps.atomic import atomic_write_bytes, atomic_write_text
 from spinaps.config import Config, ConfigError
 
 from .comparison import comparison_markdown, load_published
-from .macro_model import (CONSTANTS, LOGIC_CONSTANTS, SYNAPSE_MACRO_PATTERN, TECHNOLOGIES, covered_nodes,
-                          load_technology, macro_figures, node_factors)
+from .macro_model import (CONSTANTS, LOGIC_CONSTANTS, MODELLED_PATTERNS, TECHNOLOGIES, covered_nodes, load_technology,
+                          macro_figures, node_factors, pixel_buffer_figures)
 
 __all__ = ["REPO", "DEFAULT_LIBERTY", "DEFAULT_WEIGHTS", "IDLE_FRACTIONS", "find_liberty",
            "inference_figures", "logic_at_node", "efficiency", "build_report", "report_markdown", "plot_area", "run"]
@@ -39,9 +39,10 @@ DEFAULT_LIBERTY = REPO / ".tools/osu018/usr/share/qflow/tech/osu018/osu018_stdce
 #: The weights `make run` trains for the default configuration.
 DEFAULT_WEIGHTS = REPO / "build/weights/default.npz"
 #: Logic blocks of the area breakdown, in order; tiles are summed.
-KINDS = ("tiles", "neurons", "arbiter", "axi", "top")
-KIND_LABELS = {"tiles": "tiles (logic)", "neurons": "neuron stage", "arbiter": "arbiter", "axi": "AXI4-Lite",
-               "top": "top glue (registers, control)"}
+KINDS = ("tiles", "accumulator", "neurons", "arbiter", "datapath", "control", "registers", "axi", "top")
+KIND_LABELS = {"tiles": "tiles (logic)", "accumulator": "accumulator (adder tree)", "neurons": "neuron stage",
+               "arbiter": "arbiter", "datapath": "datapath glue", "control": "control unit",
+               "registers": "register file", "axi": "AXI4-Lite", "top": "top glue"}
 
 
 def find_liberty(path: str | Path | None = None) -> Path:
@@ -122,6 +123,7 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
                 sops = data["utilization"] * data["cycles_per_inference"] * config.tiles * config.n_outputs
             return {"cycles_per_inference": float(data["cycles_per_inference"]), "sops_per_inference": float(sops),
                     "utilization": float(data["utilization"]), "images": data.get("samples"),
+                    "steps_per_inference": float(data.get("steps_per_inference", config.t_max)),
                     "accuracy": data.get("accuracy"),
                     "cycles_source": f"RTL simulation: {path} ({data.get('simulator', path.parent.name)}, "
                                      f"{data.get('samples')} images)"}
@@ -129,16 +131,17 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
         raise ConfigError("cycles per inference need weights or a simulation's results.json")
     from model.cycles import inference_cycles, utilization
     from model.data import load_dataset
-    from model.golden import run_golden
+    from model.golden import run_golden, tile_mapping
     from spinaps.contract import image_seeds
 
     data = load_dataset(config)
     n = len(data.test_y)
-    result = run_golden(config, alpha, bias, data.test_x,
+    result = run_golden(config, alpha, bias, data.test_x, mapping=tile_mapping(config, data),
                         seed_encoder=image_seeds(config.seed_encoder, n, width=config.lfsr_width),
                         seed_spike=image_seeds(config.seed_spike, n, width=config.lfsr_width))
     return {"cycles_per_inference": float(inference_cycles(config, result).mean()),
             "sops_per_inference": float(result.sops(config.n_outputs).mean()),
+            "steps_per_inference": float(result.decision_step.mean()),
             "utilization": float(utilization(config, result)), "images": n,
             "accuracy": float(np.mean(result.decision == data.test_y)),
             "cycles_source": f"golden model (model.cycles, cycle-exact with the RTL) on the {data.name} test split, "
@@ -150,7 +153,8 @@ def inference_figures(config: Config, *, alpha=None, bias=None, sim_dir: str | P
 
 
 def _kind(block: str) -> str:
-    return "tiles" if block.startswith("tile") else block
+    name = block.rsplit(".", 1)[-1]
+    return "tiles" if name.startswith("tile") else name
 
 
 def logic_at_node(*, logic_area_um2: float, fmax_mhz: float, logic_power: dict, tech: dict, node_nm: float) -> dict:
@@ -197,6 +201,12 @@ def efficiency(config: Config, *, logic: dict, inference: dict, tech: dict, idle
         raise ConfigError(f"{inference.get('cycles_source', 'inference')}: {sops} SOPs per inference, so "
                           "GSOPS/W/mm^2 is undefined (weights that decide before any input event?)")
     active = 1.0 - idle_fraction
+    buffers = pixel_buffer_figures(config, tech=tech, node_nm=node_nm)
+    # Every tile's encoder reads its V pixel words once a step started (the decision step and the step
+    # started speculatively before it), and the host writes them once an inference.
+    buffer_reads = (inference.get("steps_per_inference", config.t_max) + 1) * config.tiles * buffers.rows
+    buffer_energy_pj = (buffer_reads * buffers.read_energy_row_pj
+                        + config.tiles * buffers.rows * buffers.write_energy_row_pj)
     per_tech = {}
     for t in TECHNOLOGIES:
         m = macro_figures(config, technology=t, tech=tech, node_nm=node_nm)
@@ -211,9 +221,10 @@ def efficiency(config: Config, *, logic: dict, inference: dict, tech: dict, idle
         power = {"logic_dynamic": logic["energy_pj_per_cycle"] * 1e-12 * f_hz * active,
                  "logic_leakage": logic["leakage_w"],
                  "macro_read": m.read_energy_row_pj * 1e-12 * reads_per_s,
-                 "macro_leakage": m.leakage_w * (active if gated else 1.0)}
+                 "macro_leakage": m.leakage_w * (active if gated else 1.0),
+                 "pixel_buffers": buffer_energy_pj * 1e-12 * inferences_per_s + buffers.leakage_w}
         power["total"] = float(sum(power.values()))
-        area_mm2 = (logic["logic_area_um2"] + m.area_um2) / 1e6
+        area_mm2 = (logic["logic_area_um2"] + m.area_um2 + buffers.area_um2) / 1e6
         gsops = sops_per_s / 1e9
         per_tech[t] = {
             "name": m.name, "node_nm": node_nm, "clock_mhz": clock_mhz, "macro_limit_mhz": macro_limit_mhz,
@@ -226,7 +237,7 @@ def efficiency(config: Config, *, logic: dict, inference: dict, tech: dict, idle
             "pj_per_sop": power["total"] / sops_per_s * 1e12,
             "program_energy_nj": m.write_energy_row_pj * m.rows * m.macros * 1e-3,
             "gsops_per_w": gsops / power["total"], "gsops_per_w_per_mm2": gsops / (power["total"] * area_mm2),
-            "macro": m.to_dict(),
+            "macro": m.to_dict(), "pixel_buffers": buffers.to_dict(),
         }
     return per_tech
 
@@ -340,11 +351,12 @@ def build_report(*, config: Config, synth: dict, timing: dict, logic_power: dict
         "sequential_area_by_block_um2": synth["sequential_area_by_block_um2"],
         "cells_by_block": synth["cells_by_block"], "flip_flops": synth["flip_flops"],
         "cell_types": synth["cell_types"], "blackbox_cells": synth["blackbox_cells"],
-        "unmodelled_blackboxes": sorted(m for m in synth["blackbox_cells"] if not fnmatch.fnmatchcase(
-            m.removeprefix(f"{synth['top']}."), SYNAPSE_MACRO_PATTERN)),
+        "unmodelled_blackboxes": sorted(m for m in synth["blackbox_cells"] if not any(fnmatch.fnmatchcase(
+            m.removeprefix(f"{synth['top']}."), pattern) for pattern in MODELLED_PATTERNS)),
         "yosys_area_um2": synth["yosys_area_um2"],
         "logic_at_node": projected,
         "macro_area_um2": {t: per_tech[t]["macro"]["area_um2"] for t in TECHNOLOGIES},
+        "pixel_buffer_area_um2": per_tech["stt"]["pixel_buffers"]["area_um2"],
         "total_area_mm2": {t: per_tech[t]["area_mm2"] for t in TECHNOLOGIES},
         "fmax_mhz": fmax, "fmax_method": timing["method"], "critical_path_ns": timing["critical_path_ns"],
         "timing": {k: v for k, v in timing.items() if k != "method"},
@@ -609,7 +621,7 @@ def unmodelled_note(report: dict) -> list[str]:
         return []
     return ["**Black boxes without a model** (not in any area or power figure): "
             + ", ".join(f"`{m}`" for m in report["unmodelled_blackboxes"])
-            + f"; the macro model stands for `{SYNAPSE_MACRO_PATTERN}` only.", ""]
+            + "; the macro model stands for " + " and ".join(f"`{p}`" for p in MODELLED_PATTERNS) + " only.", ""]
 
 
 def opensta_line(report: dict) -> str:

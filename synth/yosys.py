@@ -38,7 +38,10 @@ SYNTH_SCRIPT = Path(__file__).with_name("synth.ys")
 #: Modules that are memory macros, black boxes in synthesis (their area and energy come from
 #: synth/macro_model.py): shell-style patterns matched against the module name after ``<top>.``.
 #: Another kind of macro (e.g. per-tile pixel SRAMs, ``"*.pixels.memory"``) is one more entry.
-MACRO_PATTERNS: tuple[str, ...] = ("*.memctrl.macro",)
+MACRO_PATTERNS: tuple[str, ...] = ("*.memctrl.macro", "*.pixels")
+#: Blocks of the top level whose own sub-blocks are reported (and kept) one by one, as ``<block>.<child>``:
+#: the datapath holds the tiles, the accumulator, the neuron stage and the arbiter.
+EXPANDED_BLOCKS: tuple[str, ...] = ("datapath",)
 
 
 class LibertyError(ConfigError):
@@ -410,19 +413,30 @@ def read_liberty(path: str | Path) -> Liberty:
 # Synthesis
 
 
-def design_blocks(rtlil_text: str, top: str,
-                  macro_patterns: tuple[str, ...] = MACRO_PATTERNS) -> tuple[dict[str, str], list[str]]:
-    """The top-level blocks ``{instance: module}`` and the macro modules of a hierarchical RTLIL.
+def design_blocks(rtlil_text: str, top: str, macro_patterns: tuple[str, ...] = MACRO_PATTERNS,
+                  expanded: tuple[str, ...] = EXPANDED_BLOCKS) -> tuple[dict[str, str], list[str]]:
+    """The blocks ``{instance: module}`` and the macro modules of a hierarchical RTLIL.
 
-    Blocks are the cells the top module instantiates (whatever their names); macros are the
-    modules whose name, after ``<top>.``, matches one of ``macro_patterns``.
+    Blocks are the cells the top module instantiates (whatever their names), and for the blocks named
+    in ``expanded`` also their own cells (as ``<block>.<cell>``); macros are the modules whose name,
+    after ``<top>.``, matches one of ``macro_patterns``.
     """
     blocks = {}
     for module, instance in re.findall(rf"^  cell \\({re.escape(top)}\.[^.\s]+) \\(\S+)$", rtlil_text, re.M):
         blocks[instance] = module
+        if instance in expanded:
+            pattern = rf"^  cell \\({re.escape(module)}\.[^.\s]+) \\(\S+)$"
+            for child, name in re.findall(pattern, _module_text(rtlil_text, module), re.M):
+                blocks[f"{instance}.{name}"] = child
     modules = re.findall(rf"^module \\{re.escape(top)}\.(\S+)$", rtlil_text, re.M)
     macros = sorted({f"{top}.{m}" for m in modules if any(fnmatch.fnmatchcase(m, p) for p in macro_patterns)})
     return blocks, macros
+
+
+def _module_text(rtlil_text: str, module: str) -> str:
+    """The body of one module of an RTLIL text."""
+    start = rtlil_text.index(f"\nmodule \\{module}\n")
+    return rtlil_text[start:rtlil_text.index("\nend\n", start)]
 
 
 @dataclass(frozen=True, kw_only=True)
