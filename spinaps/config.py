@@ -168,6 +168,24 @@ class Config:
     learning_rate: float = setting(0.02, group="training", lo=1e-6, hi=10.0, doc="Adam learning rate.")
     train_seed: int = setting(1, group="training", lo=0, hi=2**32 - 1,
                               doc="Seed of training (initialisation, shuffling, input sampling).")
+    init: str = setting("softmax", group="training", choices=("softmax", "random"),
+                        doc="Initial weights: the same-size softmax regression's, spread evenly over the lags "
+                            "(scaled by init_gain, biases lowered by init_offset), or small random ones.")
+    init_gain: float = setting(1.0, group="training", lo=0.01, hi=100.0,
+                               doc="Potential per unit of softmax logit at initialisation (init: softmax).")
+    init_offset: float = setting(-4.0, group="training", lo=-32.0, hi=32.0,
+                                 doc="Added to every initial bias (init: softmax): the outputs start quiet.")
+    objective: str = setting("first_to_spike", group="training", choices=("first_to_spike", "forced_decision"),
+                             doc="What the T_max term maximises: log P(the labelled output spikes first by T_max), "
+                                 "or log P(correct decision), which adds the forced decision on timeout "
+                                 "(softmax of the last potentials standing in for their argmax).")
+    latency_weight: float = setting(0.0, group="training", lo=0.0, hi=1.0,
+                                    doc="lambda: the objective is (1 - lambda) * log P(first spike correct by "
+                                        "T_max) + lambda * log P(first spike correct by latency_deadline).")
+    latency_deadline: int = setting(4, group="training", lo=1, hi=255,
+                                    doc="D, the early deadline of the latency-aware term (steps).")
+    lr_schedule: str = setting("cosine", group="training", choices=("cosine", "constant"),
+                               doc="Learning rate over each phase: cosine decay to 1 % of it, or constant.")
 
     def __post_init__(self):
         for f in FIELDS:
