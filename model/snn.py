@@ -33,7 +33,9 @@ instead of T (only steps 1..D count): the probability that c is the first to spi
     J = (1 - lambda) * l_T + lambda * l_D
 
 which rewards early correct first spikes (the paper's "75 % within 4 steps")
-while keeping the first-to-spike likelihood at T as the core.
+while keeping the first-to-spike likelihood at T as the core. Each term may be
+passed through ``f(l) = (exp(q l) - 1) / q`` (:func:`latency_aware_objective`):
+q = 0 keeps the log-likelihood, q = 1 makes the objective the expected accuracy.
 
 tests/test_snn.py checks these gradients against finite differences.
 """
@@ -173,9 +175,23 @@ def first_to_spike_loglik(u: np.ndarray, labels: np.ndarray, *, with_grad: bool 
     return loglik, grad
 
 
+def _power_transform(loglik: np.ndarray, grad: np.ndarray, exponent: float):
+    """``(P**q - 1) / q`` from ``l = log P`` (``l`` itself for q = 0), and the chain rule ``P**q * dl``."""
+    if exponent == 0:
+        return loglik, grad
+    factor = np.exp(exponent * loglik)
+    return (factor - 1) / exponent, grad * factor[:, None, None]
+
+
 def latency_aware_objective(u: np.ndarray, labels: np.ndarray, *, deadline: int, weight: float,
-                            fallback: bool = False):
-    """``(1 - weight) * l_T + weight * l_D`` per sample, and its gradient w.r.t. ``u``.
+                            fallback: bool = False, exponent: float = 0.0):
+    """``(1 - weight) * f(l_T) + weight * f(l_D)`` per sample, and its gradient w.r.t. ``u``.
+
+    ``f(l) = (exp(q l) - 1) / q`` with q = ``exponent``: the log-likelihood itself for
+    q = 0, the probability of a correct decision (minus 1) for q = 1, so that the mean
+    over a data set is the expected hardware accuracy; in between, the generalised
+    cross-entropy of Zhang and Sabuncu (2018). Its gradient is ``P**q`` times the
+    log-likelihood's: samples the network has no chance on stop dominating.
 
     Arguments
     ---------
@@ -188,20 +204,22 @@ def latency_aware_objective(u: np.ndarray, labels: np.ndarray, *, deadline: int,
     fallback : bool
         ``l_T`` counts the forced decision on timeout (:func:`first_to_spike_loglik`);
         ``l_D`` always counts real first spikes only.
+    exponent : float
+        q in 0..1.
 
     Returns
     -------
     objective : (n,) array
     grad : (n, T, N_Y) array
     """
-    loglik, grad = first_to_spike_loglik(u, labels, fallback=fallback)
+    objective, grad = _power_transform(*first_to_spike_loglik(u, labels, fallback=fallback), exponent)
     if weight == 0:
-        return loglik, grad
+        return objective, grad
     deadline = min(deadline, u.shape[1])
-    early, grad_early = first_to_spike_loglik(u[:, :deadline], labels)
+    early, grad_early = _power_transform(*first_to_spike_loglik(u[:, :deadline], labels), exponent)
     grad = (1 - weight) * grad
     grad[:, :deadline] += weight * grad_early
-    return (1 - weight) * loglik + weight * early, grad
+    return (1 - weight) * objective + weight * early, grad
 
 
 def sample_inputs(pixels: np.ndarray, config: Config, rng: np.random.Generator,

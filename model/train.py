@@ -95,7 +95,8 @@ def objective_and_gradients(x: np.ndarray, labels: np.ndarray, alpha: np.ndarray
     u = potentials_from_spikes(x, alpha.astype(dtype, copy=False), gamma)
     objective, grad_u = latency_aware_objective(u, labels, deadline=config.latency_deadline,
                                                 weight=config.latency_weight,
-                                                fallback=config.objective == "forced_decision")
+                                                fallback=config.objective == "forced_decision",
+                                                exponent=config.accuracy_exponent)
     n = len(labels)
     grad_alpha = kernel_gradient(x, grad_u, alpha.shape[1], dtype=dtype).astype(np.float64) / n
     return float(objective.mean()), grad_alpha, grad_u.sum(axis=(0, 1)) / n

@@ -179,6 +179,9 @@ class Config:
                              doc="What the T_max term maximises: log P(the labelled output spikes first by T_max), "
                                  "or log P(correct decision), which adds the forced decision on timeout "
                                  "(softmax of the last potentials standing in for their argmax).")
+    accuracy_exponent: float = setting(0.0, group="training", lo=0.0, hi=1.0,
+                                       doc="q: each term is (P**q - 1) / q of its probability P of a correct first "
+                                           "spike; 0 is the log-likelihood, 1 the expected accuracy itself.")
     latency_weight: float = setting(0.0, group="training", lo=0.0, hi=1.0,
                                     doc="lambda: the objective is (1 - lambda) * log P(first spike correct by "
                                         "T_max) + lambda * log P(first spike correct by latency_deadline).")

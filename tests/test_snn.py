@@ -109,13 +109,14 @@ def test_latency_aware_objective_matches_product_formula():
             assert np.isclose(objective[n], expected, rtol=1e-10)
 
 
-@pytest.mark.parametrize("weight, deadline, fallback", [(0.3, 4, False), (1.0, 2, False), (0.7, 6, False),
-                                                       (0.5, 3, True)])
-def test_latency_aware_gradient_matches_finite_differences(weight, deadline, fallback):
+@pytest.mark.parametrize("weight, deadline, fallback, exponent", [
+    (0.3, 4, False, 0.0), (1.0, 2, False, 0.0), (0.7, 6, False, 0.0), (0.5, 3, True, 0.0), (0.4, 3, False, 0.5),
+    (0.0, 6, True, 1.0)])
+def test_latency_aware_gradient_matches_finite_differences(weight, deadline, fallback, exponent):
     rng = np.random.default_rng(5)
     u = rng.normal(-1, 2, (3, 6, 4))
     labels = np.array([3, 0, 1])
-    kw = dict(deadline=deadline, weight=weight, fallback=fallback)
+    kw = dict(deadline=deadline, weight=weight, fallback=fallback, exponent=exponent)
     _, grad = latency_aware_objective(u, labels, **kw)
     eps = 1e-6
     for idx in np.ndindex(u.shape):
@@ -188,3 +189,16 @@ def test_forced_decision_loglik_matches_product_formula_and_finite_differences()
     quiet = np.full((1, 4, 3), -300.0)
     quiet[0, -1, 2] = -290.0
     assert np.isclose(first_to_spike_loglik(quiet, np.array([2]), with_grad=False, fallback=True)[0], 0, atol=1e-4)
+
+
+def test_accuracy_exponent_one_is_the_probability_of_a_correct_decision():
+    """q = 1: the objective is P(correct) - 1; q = 0.5: (sqrt(P) - 1) / 0.5 (product formula)."""
+    rng = np.random.default_rng(9)
+    u = rng.normal(-1, 2, (3, 5, 4))
+    labels = np.array([0, 3, 2])
+    for exponent in (1.0, 0.5):
+        objective, _ = latency_aware_objective(u, labels, deadline=2, weight=0.25, exponent=exponent)
+        for n in range(3):
+            late, early = np.exp(direct_loglik(u[n], labels[n])), np.exp(direct_loglik_by(u[n], labels[n], 2))
+            expected = 0.75 * (late ** exponent - 1) / exponent + 0.25 * (early ** exponent - 1) / exponent
+            assert np.isclose(objective[n], expected, rtol=1e-10)
