@@ -55,7 +55,8 @@ def test_gradient_wrt_potential_matches_finite_differences():
 
 
 def test_gradient_wrt_basis_weights_and_bias_matches_finite_differences():
-    config = Config(dataset="random", n_inputs=5, n_outputs=3, tau=4, n_basis=2, tiles=1, t_max=6)
+    config = Config(dataset="random", n_inputs=5, n_outputs=3, tau=4, n_basis=2, tiles=1, t_max=6,
+                    accuracy_exponent=0.0, latency_weight=0.0)     # the plain first-to-spike likelihood
     rng = np.random.default_rng(2)
     basis = basis_functions(config)
     spikes = rng.random((4, 6, 5)) < 0.4
@@ -131,7 +132,7 @@ def test_latency_aware_gradient_matches_finite_differences(weight, deadline, fal
 
 def test_latency_term_gradient_wrt_kernel_matches_finite_differences():
     config = Config(dataset="random", n_inputs=4, n_outputs=3, tau=3, n_basis=2, tiles=1, t_max=7,
-                    latency_weight=0.4, latency_deadline=3)
+                    latency_weight=0.4, latency_deadline=3, accuracy_exponent=0.5)
     rng = np.random.default_rng(6)
     spikes = rng.random((5, 7, 4)) < 0.5
     labels = np.array([0, 1, 2, 2, 1])
@@ -139,7 +140,7 @@ def test_latency_term_gradient_wrt_kernel_matches_finite_differences():
 
     def mean_objective(alpha):
         u = potentials(spike_history(spikes, config.tau), alpha, gamma)
-        return latency_aware_objective(u, labels, deadline=3, weight=0.4)[0].mean()
+        return latency_aware_objective(u, labels, deadline=3, weight=0.4, exponent=0.5)[0].mean()
 
     _, grad_alpha, _ = objective_and_gradients(spikes, labels, alpha, gamma, config=config)
     eps = 1e-6
