@@ -262,7 +262,7 @@ def _feature_names() -> tuple[str, ...]:
         names += [f"{signal}-{stat}()" for stat in _STATS + ("maxInds", "meanFreq", "skewness", "kurtosis")]
     for signal in _FREQ_TRIAXIAL:
         names += [f"{signal}-bandsEnergy()-{a + 1},{b}-{axis}" for axis in "XYZ" for a, b in HAR_BANDS]
-    names += [f"angle(tBodyAccMean,gravity)", "angle(tBodyAccJerkMean,gravity)", "angle(tBodyGyroMean,gravity)",
+    names += ["angle(tBodyAccMean,gravity)", "angle(tBodyAccJerkMean,gravity)", "angle(tBodyGyroMean,gravity)",
               "angle(tBodyGyroJerkMean,gravity)", "angle(X,gravityMean)", "angle(Y,gravityMean)",
               "angle(Z,gravityMean)"]
     return tuple(names)

@@ -7,8 +7,8 @@ import pytest
 from model.data import Dataset, load_dataset
 from model.evaluate import evaluate, golden_decisions
 from model.golden import image_seeds, run_golden
-from model.train import softmax_initialisation, train
 from model.snn import basis_functions, kernel_from_basis
+from model.train import softmax_initialisation, train
 from model.weights import Weights
 from spinaps.config import Config
 
