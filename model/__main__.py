@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from spinaps.atomic import atomic_write_text
 from spinaps.cli import ArgumentParser, run_cli
@@ -52,10 +53,13 @@ def main(argv=None) -> int:
         from .train import train
         from .weights import save_weights
 
+        start = time.perf_counter()
         weights = train(config, data, progress=args.progress)
+        seconds = time.perf_counter() - start
         save_weights(args.out, weights)
         print(f"wrote {args.out}: alpha {weights.alpha.shape} in {weights.alpha.min()}..{weights.alpha.max()}, "
-              f"bias in {weights.bias.min()}..{weights.bias.max()}")
+              f"bias in {weights.bias.min()}..{weights.bias.max()}; trained on {len(data.train_y)} "
+              f"{data.name} samples in {seconds:.0f} s")
         return 0
 
     from .evaluate import evaluate, format_table, plot_accuracy

@@ -87,7 +87,7 @@ def test_yaml_loading(tmp_path):
     ("tiles: [1\n", "invalid YAML at line 2: expected ',' or ']', but got '<stream end>'"),
     ("- 1\n- 2\n", "a configuration must be a mapping of field names to values, not list"),
     ("tiles: 99\n", "tiles = 99 is out of range (allowed: 1..64)"),
-    ("preset: huge\n", "preset = 'huge' is not allowed (allowed: 'default', 'tiny', 'mnist')"),
+    ("preset: huge\n", "preset = 'huge' is not allowed (allowed: 'default', 'tiny', 'mnist', 'har')"),
     ("colour: red\n", "unknown configuration key 'colour'"),
 ])
 def test_yaml_errors_name_the_file(tmp_path, text, message):
