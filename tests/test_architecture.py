@@ -14,8 +14,8 @@ FORBIDDEN = {
     "model": {"hw", "gen", "verif", "synth", "flow"},
     "spinaps": {"model", "hw", "gen", "verif", "synth", "flow"},
     "gen": {"verif", "synth", "flow"},
-    "verif": {"flow"},            # verif.gls simulates what synth/ synthesised
-    "synth": {"verif", "flow"},
+    "verif": {"flow"},            # verif.gls simulates what synth/ synthesised,
+    "synth": {"flow"},            # and synth/ measures switching activity by a gate-level simulation
 }
 #: ``python -m spinaps.explore`` (the command issue #14 names) is a thin entry point into flow/.
 ENTRY_POINTS = {ROOT / "spinaps" / "explore.py"}

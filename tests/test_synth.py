@@ -631,14 +631,15 @@ def test_real_synthesis_of_a_small_design(tiny_run):
     assert (out / "area.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "GSOPS/W/mm²" in (out / "report.md").read_text()
     netlist = (out / "netlist.v").read_text()
-    assert "DFFPOSX1" in netlist and f"module \\{config.top_name}.tile0.memctrl.macro" in netlist
+    assert "DFFPOSX1" in netlist and f"module \\{config.top_name}.datapath.tile0.memctrl.macro" in netlist
 
 
 @pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
 def test_logic_power_from_the_gate_level_simulation(tiny_run):
     from model.cycles import inference_cycles
     from model.data import load_dataset
-    from model.golden import image_seeds, run_golden
+    from model.golden import run_golden
+    from spinaps.contract import image_seeds
 
     config, out, report, weights = tiny_run
     assert report["power_activity_source"] == "simulation"
