@@ -22,6 +22,7 @@ from model.bsnn_params import bsnn_params
 from model.if_neuron import NeuronParams, if_step
 from model.imc_macro import ImcMacro as GoldenMacro
 from spinaps.config import Config
+from verif.bsnn_bench import TRACED, unpack
 
 
 def small(**changes):
@@ -236,18 +237,6 @@ def inference_bench(config, network, pixels, seeds, *, results):
 
     dut = BsnnAccelerator(config=config, network=network, trace=True)
     return dut, bench
-
-
-TRACED = ("x", "hidden_sums", "hidden_readout", "hidden_current", "hidden_potential", "hidden_spike",
-          "output_sums", "output_readout", "output_current", "output_potential", "output_spike", "count")
-
-
-def unpack(value, width, count, *, signed):
-    out = []
-    for i in range(count):
-        v = value >> (i * width) & ((1 << width) - 1)
-        out.append(v - (1 << width) if signed and v >> (width - 1) else v)
-    return out
 
 
 @pytest.mark.parametrize("changes", [dict(readout="exact"),
