@@ -11,7 +11,7 @@ non-volatile).
 (``write_latency`` cycles, the STT-RAM write pulse) and read-backs, and passes sensing through.
 """
 
-from amaranth import Array, Cat, Module, Signal, signed, unsigned
+from amaranth import Array, Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -31,6 +31,22 @@ def balanced_sum(terms):
         paired = [terms[i] + terms[i + 1] for i in range(0, len(terms) - 1, 2)]
         terms = paired + ([terms[-1]] if len(terms) % 2 else [])
     return terms[0]
+
+
+def column_popcounts(m, words, *, width: int, name: str) -> list:
+    """Bit planes of the column-wise popcount of ``words`` (each ``width`` bits): plane k's bit c is bit k
+    of the number of words whose bit c is set. Each word is added to every column at once by a ripple of
+    ``width``-bit-wide half adders; every intermediate is a named signal, so expressions stay one gate deep
+    (and elaboration stays linear in rows x log2(rows) wide operations, not rows x columns narrow ones)."""
+    planes = [Const(0, width)] * len(words).bit_length()
+    for index, word in enumerate(words):
+        carry = word
+        for k in range((index + 1).bit_length()):          # a count of index + 1 words needs no more planes
+            total = Signal(width, name=f"{name}_w{index}_s{k}")
+            carry_out = Signal(width, name=f"{name}_w{index}_c{k}")
+            m.d.comb += [total.eq(planes[k] ^ carry), carry_out.eq(planes[k] & carry)]
+            planes[k], carry = total, carry_out
+    return planes
 
 
 def check_layer(component, layer, init_bits):
@@ -125,18 +141,24 @@ class ImcMacro(wiring.Component):
         # Non-volatile cells: reset_less, so a reset leaves them as they are.
         rows = Array(Signal(layer.columns, name=f"row{j}", init=init[j], reset_less=True)
                      for j in range(layer.inputs))
-        with m.If(self.wr_en):
-            m.d.sync += rows[self.wr_row].eq(self.wr_data)
+        for j in range(layer.inputs):        # one decoded enable a row (an Array-indexed write is quadratic)
+            with m.If(self.wr_en & (self.wr_row == j)):
+                m.d.sync += rows[j].eq(self.wr_data)
         with m.If(self.rd_en):
             m.d.sync += self.rd_data.eq(rows[self.rd_row])
 
         # One sensing phase: every column sum of every subarray, 2 * popcount(x & b) - popcount(x).
+        # The per-column popcounts are bit-sliced: bit plane k holds bit k of every column's count, and
+        # each driven row's word is added to all columns at once with C-bit-wide half adders.
         sums = Signal(data.ArrayLayout(signed(layer.sum_width), layer.subarrays * layer.columns))
         for s in range(layer.subarrays):
             inputs = range(s * layer.rows, min((s + 1) * layer.rows, layer.inputs))
-            active = balanced_sum(self.x[j] for j in inputs)
+            active = Signal(range(layer.rows + 1), name=f"sub{s}_active")      # named: shared by every column
+            m.d.comb += active.eq(balanced_sum(self.x[j] for j in inputs))
+            planes = column_popcounts(m, [Mux(self.x[j], rows[j], 0) for j in inputs], width=layer.columns,
+                                      name=f"sub{s}")
             for c in range(layer.columns):
-                agreeing = balanced_sum(self.x[j] & rows[j][c] for j in inputs)
+                agreeing = Cat(*(plane[c] for plane in planes))
                 m.d.comb += sums[s * layer.columns + c].eq(2 * agreeing - active)
         captured = Signal.like(sums)
         left = Signal(range(layer.sense_cycles + 1))
