@@ -78,8 +78,11 @@ def run_flow(config: Config, *, out: str | Path, images: int = 100, icarus_image
     for simulator, count in (("verilator", images), ("icarus", icarus_images)):
         if count:
             log(f"simulating {count} test images on {simulator}")
+            # Verilator programs the whole network over the bus; Icarus, slow on a design this wide, runs the
+            # design generated with the network (weights and neuron registers from reset).
             work = run_bsnn_cocotb(sim=simulator, config=config, name="sim", testcase="images_match_golden",
-                                   weights=network, images=count, out_root=out, gen_dir=out / "gen")
+                                   weights=network, images=count, out_root=out, gen_dir=out / "gen",
+                                   program=simulator == "verilator")
             sim[simulator] = json.loads((work / "results.json").read_text()) | {"simulator": simulator}
             log(f"{simulator}: {sim[simulator]['samples']} images, {sim[simulator]['mismatches']} mismatches, "
                 f"RTL accuracy {sim[simulator]['accuracy']}")

@@ -77,3 +77,15 @@ def test_results_xml_is_checked(tmp_path):
         check_results_xml(path, ["a", "c"])
     path.write_text('<testsuites><testsuite><testcase name="a"/></testsuite></testsuites>')
     check_results_xml(path, ["a"])
+
+
+def test_icarus_preloaded_network_is_bit_exact(tmp_path):
+    """Generated with a network file, the design holds it from reset: no programming over the bus."""
+    from model.bsnn import random_network, save_network
+
+    config = small(readout="sense_amp_1bit")
+    save_network(tmp_path / "n.npz", random_network(config, 3), config)
+    generate_bsnn(config, tmp_path / "gen", weights_path=tmp_path / "n.npz")
+    work = run_bsnn_cocotb(sim="icarus", config=config, name="preloaded", testcase="images_match_golden", images=2,
+                           weights=tmp_path / "n.npz", out_root=tmp_path, gen_dir=tmp_path / "gen", program=False)
+    assert json.loads((work / "results.json").read_text())["mismatches"] == 0

@@ -57,7 +57,7 @@ def check_results_xml(path: str | Path, expected: list[str]) -> None:
 
 def run_bsnn_cocotb(*, sim: str, config: Config, name: str | None = None, testcase=None, weights=None,
                     images: int = 3, seed: int = 1, waves: bool = False, out_root: str | Path = "build/verif_bsnn",
-                    gen_dir: Path | None = None) -> Path:
+                    gen_dir: Path | None = None, program: bool = True) -> Path:
     """Generate ``config`` (unless ``gen_dir`` holds a design), build it for ``sim`` and run the tests.
 
     Parameters
@@ -73,6 +73,11 @@ def run_bsnn_cocotb(*, sim: str, config: Config, name: str | None = None, testca
         Network file programmed over the bus (default: a random network from ``seed``).
     images, seed, waves :
         Test images (the first of the configured data set's test split), seed, waveform dump.
+    gen_dir : path, optional
+        Run the design generated there instead of generating one.
+    program : bool
+        Program the network over the bus (default). False: ``gen_dir`` holds a design generated with
+        ``weights``, which it holds from reset (much quicker on Icarus, which is slow on wide designs).
 
     Returns
     -------
@@ -105,7 +110,8 @@ def run_bsnn_cocotb(*, sim: str, config: Config, name: str | None = None, testca
                  log_file=work / "build.log")
     env = {"SPINAPS_MANIFEST": str(Path(gen_dir) / "manifest.json"),
            "SPINAPS_WEIGHTS": "" if weights is None else str(Path(weights).resolve()),
-           "SPINAPS_IMAGES": str(images), "SPINAPS_RESULTS": str(work / "results.json"), "SPINAPS_SEED": str(seed)}
+           "SPINAPS_IMAGES": str(images), "SPINAPS_RESULTS": str(work / "results.json"), "SPINAPS_SEED": str(seed),
+           "SPINAPS_PROGRAM": "1" if program else "0"}
     # The simulator runs in the work directory with PYTHONPATH = this process's sys.path: the tests
     # import spinaps's packages from ROOT.
     if str(ROOT) not in sys.path:

@@ -2,7 +2,8 @@
 
 Parameters come from the environment (set by verif/bsnn_runner.py): SPINAPS_MANIFEST (manifest.json
 of the design), SPINAPS_WEIGHTS (network file, or empty for a random network), SPINAPS_IMAGES,
-SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED.
+SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED, SPINAPS_PROGRAM (0: the design was generated with the
+network, whose weights and neuron registers it holds from reset: do not program it over the bus).
 """
 
 import json
@@ -30,7 +31,8 @@ warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"cocotbex
 
 def parameters():
     return {"weights": os.environ.get("SPINAPS_WEIGHTS", ""), "images": int(os.environ.get("SPINAPS_IMAGES", "3")),
-            "results": os.environ.get("SPINAPS_RESULTS", ""), "seed": int(os.environ.get("SPINAPS_SEED", "1"))}
+            "results": os.environ.get("SPINAPS_RESULTS", ""), "seed": int(os.environ.get("SPINAPS_SEED", "1")),
+            "program": os.environ.get("SPINAPS_PROGRAM", "1") != "0"}
 
 
 def network_of(bench, params):
@@ -52,7 +54,8 @@ async def setup(dut, params):
     bench = BsnnBench(dut)
     await bench.start()
     network = network_of(bench, params)
-    await bench.program_network(network)
+    if params["program"]:
+        await bench.program_network(network)
     return bench, network
 
 
