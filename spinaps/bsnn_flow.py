@@ -1,6 +1,6 @@
 """``python -m spinaps.bsnn_flow``: the end-to-end flow of the bsnn_if family.
 
-    python -m spinaps.bsnn_flow run --config configs/bsnn.yaml [--n 100] [--icarus 3] [--out DIR]
+    python -m spinaps.bsnn_flow run --config configs/bsnn.yaml [--n 100] [--icarus 1] [--out DIR]
     python -m spinaps.bsnn_flow train --config configs/bsnn.yaml --out NETWORK.npz
     python -m spinaps.bsnn_flow compare REPORT.json REPORT.json --out COMPARISON.md
 
@@ -50,7 +50,7 @@ def _cached_history(network: Path, config: Config) -> dict | None:
     return history if history.get("config") == config.to_dict() else None
 
 
-def run_flow(config: Config, *, out: str | Path, images: int = 100, icarus_images: int = 3, retrain: bool = False,
+def run_flow(config: Config, *, out: str | Path, images: int = 100, icarus_images: int = 1, retrain: bool = False,
              log=print) -> dict:
     """Train (or reuse), generate, simulate on Verilator and Icarus, synthesise and report.
 
@@ -75,21 +75,26 @@ def run_flow(config: Config, *, out: str | Path, images: int = 100, icarus_image
     log("generating")
     generate_bsnn(config, out / "gen", weights_path=network)
     sim = {}
-    for simulator, count in (("verilator", images), ("icarus", icarus_images)):
-        if count:
-            log(f"simulating {count} test images on {simulator}")
-            # Verilator programs the whole network over the bus; Icarus, slow on a design this wide, runs the
-            # design generated with the network (weights and neuron registers from reset).
-            work = run_bsnn_cocotb(sim=simulator, config=config, name="sim", testcase="images_match_golden",
-                                   weights=network, images=count, out_root=out, gen_dir=out / "gen",
-                                   program=simulator == "verilator")
-            sim[simulator] = json.loads((work / "results.json").read_text()) | {"simulator": simulator}
-            log(f"{simulator}: {sim[simulator]['samples']} images, {sim[simulator]['mismatches']} mismatches, "
-                f"RTL accuracy {sim[simulator]['accuracy']}")
+
+    def simulate(simulator: str, count: int):
+        # Verilator programs the whole network over the bus; Icarus, slow on a design this wide, runs the
+        # design generated with the network (weights and neuron registers from reset).
+        log(f"simulating {count} test images on {simulator}")
+        work = run_bsnn_cocotb(sim=simulator, config=config, name="sim", testcase="images_match_golden",
+                               weights=network, images=count, out_root=out, gen_dir=out / "gen",
+                               program=simulator == "verilator")
+        sim[simulator] = json.loads((work / "results.json").read_text()) | {"simulator": simulator}
+        log(f"{simulator}: {sim[simulator]['samples']} images, {sim[simulator]['mismatches']} mismatches, "
+            f"RTL accuracy {sim[simulator]['accuracy']}")
+
+    if images:
+        simulate("verilator", images)
     log("synthesising and modelling")
     accuracy = {k: history[k] for k in history.get("phases", [])}
     report = measure_bsnn(config, out=out, gen_dir=out / "gen", weights=network, accuracy=accuracy,
                           sim_results=sim.get("verilator"), log=log)
+    if icarus_images:                       # last: Icarus is the slow one
+        simulate("icarus", icarus_images)
     report["simulations"] = sim
     report["flow_seconds"] = time.perf_counter() - started
     atomic_write_text(out / "report.json", json.dumps(report, indent=2) + "\n")
@@ -104,7 +109,7 @@ def _main(argv=None):
     run = commands.add_parser("run", help="the whole flow")
     run.add_argument("--config", metavar="FILE", required=True, help="YAML configuration (architecture: bsnn_if)")
     run.add_argument("--n", type=int, default=100, metavar="N", help="test images on Verilator (default: 100)")
-    run.add_argument("--icarus", type=int, default=3, metavar="N", help="test images on Icarus (default: 3)")
+    run.add_argument("--icarus", type=int, default=1, metavar="N", help="test images on Icarus (default: 1)")
     run.add_argument("--retrain", action="store_true", help="train even if a network for this configuration exists")
     run.add_argument("--out", metavar="DIR", help="output directory (default: build/bsnn/<config name>)")
     train = commands.add_parser("train", help="train and write a network file")
