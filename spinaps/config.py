@@ -193,6 +193,43 @@ class Config:
                                     doc="D, the early deadline of the latency-aware term (steps).")
     lr_schedule: str = setting("cosine", group="training", choices=("cosine", "constant"),
                                doc="Learning rate over each phase: cosine decay to 1 % of it, or constant.")
+    # -- in-memory binary SNN family (docs/spec_bsnn.md)
+    architecture: str = setting("glm_first_to_spike", group="imc", choices=("glm_first_to_spike", "bsnn_if"),
+                                doc="Accelerator family: the SpinAPS-style GLM first-to-spike design, or the "
+                                    "STT-BSNN-style in-memory binary SNN with IF neurons (docs/spec_bsnn.md).")
+    readout: str = setting("exact", group="imc", choices=("exact", "sense_amp_1bit"),
+                           doc="bsnn_if: how a subarray's column sums are read: an ideal multi-bit ADC (the "
+                               "exact integer) or a sense amplifier against a reference (1 bit, ADC-less).")
+    hidden: int = setting(64, group="imc", lo=1, hi=1024, doc="bsnn_if: H, IF neurons of the hidden layer.")
+    subarray_rows: int = setting(16, group="imc", lo=2, hi=1024,
+                                 doc="bsnn_if: R, rows of one IMC subarray; a layer of N inputs has "
+                                     "ceil(N / R) subarrays whose partial results are combined digitally.")
+    sense_latency: int = setting(1, group="imc", lo=1, hi=16,
+                                 doc="bsnn_if: cycles of one sensing phase (all columns of every subarray).")
+    adc_columns_per_adc: int = setting(8, group="imc", lo=1, hi=256,
+                                       doc="bsnn_if, readout exact: columns sharing one SAR ADC (one bit a "
+                                           "cycle), so reading a subarray exactly takes sense_latency + "
+                                           "adc_columns_per_adc x (bits of a column sum) cycles.")
+    time_steps: int = setting(8, group="imc", lo=1, hi=255, doc="bsnn_if: T, time steps of one inference.")
+    membrane_frac_bits: int = setting(3, group="imc", lo=0, hi=8,
+                                      doc="bsnn_if: fraction bits of a membrane potential, threshold and bias "
+                                          "(an input current of 1 adds 2**membrane_frac_bits).")
+    threshold_bits: int = setting(12, group="imc", lo=2, hi=24,
+                                  doc="bsnn_if: bits of a neuron's (unsigned, non-zero) dynamic threshold.")
+    neuron_bias_bits: int = setting(12, group="imc", lo=2, hi=24,
+                                    doc="bsnn_if: bits of a neuron's signed per-step bias (folded batch norm).")
+    reset_mode: str = setting("subtract", group="imc", choices=("subtract", "zero"),
+                              doc="bsnn_if: after a spike the membrane loses the threshold, or is set to 0.")
+    output_decode: str = setting("spike_count", group="imc", choices=("spike_count", "first_to_spike"),
+                                 doc="bsnn_if: the class is the output with the most spikes over T steps, or "
+                                     "the first output to spike (inference stops there).")
+    bsnn_epochs: int = setting(30, group="imc", lo=1, hi=10000,
+                               doc="bsnn_if: epochs of surrogate-gradient training with exact column sums.")
+    bsnn_finetune_epochs: int = setting(10, group="imc", lo=0, hi=10000,
+                                        doc="bsnn_if: epochs of hardware-aware fine-tuning (the configured "
+                                            "readout, introduced progressively, and the folded integer neurons).")
+    bsnn_learning_rate: float = setting(0.002, group="imc", lo=1e-6, hi=1.0,
+                                        doc="bsnn_if: Adam learning rate of the binary SNN.")
 
     def __post_init__(self):
         for f in FIELDS:

@@ -1,0 +1,237 @@
+"""The cocotb side of the bsnn_if testbench: bus master, per-step trace capture, golden comparison.
+
+Runs inside the simulator. Everything it knows about the design comes from the generator's
+``manifest.json`` (path in SPINAPS_MANIFEST). The harness wakes Python once per time step: the
+verification build holds every traced value in registers while ``trace_step`` is high, so the
+monitor waits for that signal's rising edge (or the interrupt), not for every clock edge.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cocotb
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, First, ReadOnly, RisingEdge
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
+
+from hw.bsnn_regmap import CTRL_CLEAR_DONE, CTRL_START, PROG_LAYER_SHIFT, PROG_READ_BACK, STATUS_BITS
+from hw.bsnn_top import row_words_of
+from model.bsnn import BsnnNetwork, BsnnResult
+from model.bsnn_params import BsnnParams, bsnn_params
+from spinaps.config import Config
+
+__all__ = ["BsnnBench", "InferenceRecord", "compare_bsnn_inference", "unpack", "TRACED"]
+
+CLOCK_NS = 10
+#: Trace ports sampled each step (``trace_<name>``) besides ``trace_t``.
+TRACED = ("x", "count") + tuple(f"{layer}_{what}" for layer in ("hidden", "output")
+                                for what in ("sums", "readout", "current", "potential", "spike"))
+
+
+@dataclass
+class InferenceRecord:
+    """What the RTL showed in one inference: the raw trace words of each step and the result registers."""
+    steps: list = field(default_factory=list)      # [{"t": int, name: int for name in TRACED}]
+    result_class: int = -1
+    result_steps: int = 0
+    cycles: int = 0
+    counts: list = field(default_factory=list)
+
+
+def unpack(value: int, width: int, count: int, *, signed: bool) -> list[int]:
+    """The ``count`` fields of ``width`` bits of a packed trace word (element 0 in the low bits)."""
+    mask = (1 << width) - 1
+    out = []
+    for i in range(count):
+        v = value >> (i * width) & mask
+        out.append(v - (1 << width) if signed and v >> (width - 1) else v)
+    return out
+
+
+class BsnnBench:
+    """Drives one generated bsnn_if accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace."""
+
+    def __init__(self, dut, *, manifest_path: str | None = None):
+        self.dut = dut
+        path = Path(manifest_path or os.environ["SPINAPS_MANIFEST"])
+        self.manifest = json.loads(path.read_text())
+        self.config = Config.from_dict(self.manifest["config"])
+        self.params: BsnnParams = bsnn_params(self.config)
+        self.regs = {r["name"]: r for r in self.manifest["registers"]}
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
+        for channel in (self.axil.write_if, self.axil.read_if):     # no log line per transaction
+            channel.log.setLevel(logging.WARNING)
+        self.cycle = 0
+        self._row_data = [None] * self.params.row_words
+
+    async def start(self):
+        Clock(self.dut.clk, CLOCK_NS, unit="ns").start()
+        await self.reset()
+
+    async def reset(self, cycles: int = 3):
+        self._row_data = [0] * self.params.row_words
+        self.dut.rst.value = 1
+        await ClockCycles(self.dut.clk, cycles)
+        self.dut.rst.value = 0
+        await RisingEdge(self.dut.clk)
+
+    # -- registers
+
+    def address(self, name: str, index: int = 0) -> int:
+        return self.regs[name]["offset"] + 4 * index
+
+    async def write(self, name: str, value: int, index: int = 0, *, expect: AxiResp | None = AxiResp.OKAY) -> AxiResp:
+        resp = (await self.axil.write(self.address(name, index), (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
+        if expect is not None and resp != expect:
+            raise AssertionError(f"write {name}[{index}] = {value}: {resp.name}, expected {expect.name}")
+        return resp
+
+    async def write_address(self, address: int, value: int) -> AxiResp:
+        return (await self.axil.write(address, (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
+
+    async def read(self, name: str, index: int = 0, *, signed: bool = False) -> int:
+        result = await self.axil.read(self.address(name, index), 4)
+        if result.resp != AxiResp.OKAY:
+            raise AssertionError(f"read {name}[{index}]: {result.resp.name}")
+        value = int.from_bytes(result.data, "little")
+        return value - (1 << 32) if signed and value >> 31 else value
+
+    async def read_address(self, address: int) -> tuple[int, AxiResp]:
+        result = await self.axil.read(address, 4)
+        return int.from_bytes(result.data, "little"), result.resp
+
+    async def status(self, bit: str) -> bool:
+        return bool(await self.read("STATUS") >> STATUS_BITS[bit] & 1)
+
+    # -- network
+
+    async def _row_command(self, value: int):
+        await self.write("PROG_ROW", value)
+        while await self.status("PROG_BUSY"):
+            pass
+
+    async def program_row(self, layer: int, row: int, word: int):
+        for w in range(self.params.row_words):
+            part = word >> (32 * w) & 0xFFFFFFFF
+            if self._row_data[w] != part:
+                await self.write("ROW_DATA", part, w)
+                self._row_data[w] = part
+        await self._row_command(row | layer << PROG_LAYER_SHIFT)
+
+    async def read_row(self, layer: int, row: int) -> int:
+        await self._row_command(row | layer << PROG_LAYER_SHIFT | PROG_READ_BACK)
+        self._row_data = [await self.read("ROW_DATA", w) for w in range(self.params.row_words)]
+        return sum(part << (32 * w) for w, part in enumerate(self._row_data))
+
+    async def program_neurons(self, network: BsnnNetwork):
+        for layer, neurons in zip(self.params.layers, network.neurons):
+            name = layer.name.upper()
+            for i in range(layer.columns):
+                await self.write(f"THRESHOLD_{name}", int(neurons.threshold[i]), i)
+                await self.write(f"BIAS_{name}", int(neurons.bias[i]), i)
+            mask = sum(int(v) << i for i, v in enumerate(neurons.negate))
+            for w in range(-(-layer.columns // 32)):
+                await self.write(f"NEGATE_{name}", mask >> (32 * w) & 0xFFFFFFFF, w)
+
+    async def program_network(self, network: BsnnNetwork):
+        """Every weight row of both macros and every neuron register, over the bus."""
+        for index, bits in enumerate(network.bits):
+            for row, word in enumerate(row_words_of(bits)):
+                await self.program_row(index, row, word)
+        await self.program_neurons(network)
+
+    # -- inference
+
+    async def load_image(self, pixels, seed_encoder: int):
+        p, b = self.params, self.config.pixel_bits
+        words = [0] * p.pixel_words
+        for j, value in enumerate(pixels):
+            words[j // p.pixels_per_word] |= int(value) << (j % p.pixels_per_word * b)
+        for w, word in enumerate(words):
+            await self.write("PIXEL", word, w)
+        await self.write("SEED_ENCODER", int(seed_encoder))
+
+    async def _monitor(self, record: InferenceRecord, limit_steps: int):
+        dut = self.dut
+        for _ in range(limit_steps + 1):
+            await First(RisingEdge(dut.trace_step), RisingEdge(dut.irq))
+            await ReadOnly()
+            if dut.irq.value:
+                return
+            step = {"t": int(dut.trace_t.value)}
+            for name in TRACED:
+                step[name] = int(getattr(dut, f"trace_{name}").value)
+            record.steps.append(step)
+        raise AssertionError(f"no interrupt after {limit_steps} steps")
+
+    async def infer(self, pixels, seed_encoder: int) -> InferenceRecord:
+        """Load an image, START, record each step's trace until the interrupt, read the results."""
+        await self.load_image(pixels, seed_encoder)
+        await self.write("CTRL", CTRL_CLEAR_DONE)
+        await self.write("IRQ_ENABLE", 1)
+        record = InferenceRecord()
+        monitor = cocotb.start_soon(self._monitor(record, self.config.time_steps))
+        await self.write("CTRL", CTRL_START)
+        await monitor
+        await RisingEdge(self.dut.clk)
+        record.result_class = await self.read("RESULT_CLASS")
+        record.result_steps = await self.read("RESULT_STEPS")
+        record.cycles = await self.read("CYCLES")
+        record.counts = [await self.read("COUNT", i) for i in range(self.config.n_outputs)]
+        await self.write("CTRL", CTRL_CLEAR_DONE)
+        if self.dut.irq.value:
+            raise AssertionError("irq still high after CLEAR_DONE")
+        return record
+
+
+def compare_bsnn_inference(config: Config, golden: BsnnResult, n: int, record: InferenceRecord) -> list[str]:
+    """Every difference between the RTL and the golden model for image n, each naming the image, step,
+    layer, subarray and neuron. An empty list means bit-exact."""
+    p = bsnn_params(config)
+    problems = []
+    steps = int(golden.steps[n])
+    seen = [s["t"] for s in record.steps]
+    if seen != list(range(1, steps + 1)):
+        problems.append(f"image {n}: RTL traced steps {seen}, golden model 1..{steps}")
+    for t, got in enumerate(record.steps[:steps]):
+        where = f"image {n}, step {t + 1}"
+        want_x = golden.x[n, t].astype(int).tolist()
+        got_x = unpack(got["x"], 1, config.n_inputs, signed=False)
+        if got_x != want_x:
+            first = next(j for j in range(config.n_inputs) if got_x[j] != want_x[j])
+            problems.append(f"{where}, input {first}: spike RTL {got_x[first]} != golden {want_x[first]}")
+        for index, layer in enumerate(p.layers):
+            cells = layer.subarrays * layer.columns
+            fields = {
+                "column sum": (unpack(got[f"{layer.name}_sums"], layer.sum_width, cells, signed=True),
+                               golden.sums[index][n, t].ravel().tolist(), True),
+                "readout": (unpack(got[f"{layer.name}_readout"], layer.readout_width, cells,
+                                   signed=layer.readout == "exact"), golden.readout[index][n, t].ravel().tolist(), True),
+                "current": (unpack(got[f"{layer.name}_current"], layer.current_width, layer.columns, signed=True),
+                            golden.current[index][n, t].tolist(), False),
+                "potential": (unpack(got[f"{layer.name}_potential"], layer.membrane_width, layer.columns,
+                                     signed=True), golden.potential[index][n, t].tolist(), False),
+                "spike": (unpack(got[f"{layer.name}_spike"], 1, layer.columns, signed=False),
+                          golden.spike[index][n, t].astype(int).tolist(), False),
+            }
+            for what, (rtl, want, per_subarray) in fields.items():
+                for i, (a, b) in enumerate(zip(rtl, want)):
+                    if a != b:
+                        place = (f"subarray {i // layer.columns}, column {i % layer.columns}" if per_subarray
+                                 else f"neuron {i}")
+                        problems.append(f"{where}, {layer.name} {place}: {what} RTL {a} != golden {b}")
+        counts_t = golden.spike[1][n, :t + 1].sum(axis=0).tolist()
+        got_counts = unpack(got["count"], p.count_width, config.n_outputs, signed=False)
+        if got_counts != counts_t:
+            problems.append(f"{where}: spike counts RTL {got_counts} != golden {counts_t}")
+    for name, got, want in (("class", record.result_class, int(golden.decision[n])),
+                            ("steps", record.result_steps, steps), ("CYCLES", record.cycles, int(golden.cycles[n])),
+                            ("counts", record.counts, golden.count[n].tolist())):
+        if got != want:
+            problems.append(f"image {n}: {name} RTL {got} != golden {want}")
+    return problems
