@@ -109,26 +109,28 @@ def evaluate(report: dict, tech: dict, *, node_nm: int, activity: float | None, 
 
 def idle_limit(report: dict, tech: dict, node_nm: int) -> float:
     """STT-RAM/SRAM as the idle fraction tends to 1: only leakage is left, (P_SRAM / P_STT) x
-    (A_SRAM / A_STT) with P = logic leakage (+ SRAM leakage)."""
+    (A_SRAM / A_STT) with P = logic and pixel-buffer leakage (+ the SRAM synapse macros' leakage)."""
     logic, per_tech = _at(report, tech, node_nm)
     stt, sram = per_tech["stt"], per_tech["sram"]
-    leak_stt = logic["leakage_w"]
-    leak_sram = logic["leakage_w"] + sram["macro"]["leakage_w"]
+    leak_stt = logic["leakage_w"] + stt["pixel_buffers"]["leakage_w"]
+    leak_sram = leak_stt + sram["macro"]["leakage_w"]
     return leak_sram / leak_stt * sram["area_mm2"] / stt["area_mm2"]
 
 
 def leakage_for_target(report: dict, tech: dict, node_nm: int, target: float = 4.0) -> dict:
     """What SRAM leakage per bit would make the idle ceiling (:func:`idle_limit`) reach ``target``.
 
-    With only leakage left, STT/SRAM = (L_logic + n l) / L_logic x A_SRAM / A_STT for n SRAM bits
-    leaking l each, so l = (target / (A_SRAM / A_STT) - 1) x L_logic / n.
+    With only leakage left, STT/SRAM = (L + n l) / L x A_SRAM / A_STT for n SRAM synapse bits leaking
+    l each over the leakage L both designs share (logic and pixel buffers), so
+    l = (target / (A_SRAM / A_STT) - 1) x L / n.
     """
     logic, per_tech = _at(report, tech, node_nm)
     sram = per_tech["sram"]["macro"]
     bits = sram["bits_per_macro"] * sram["macros"]
     area_ratio = per_tech["sram"]["area_mm2"] / per_tech["stt"]["area_mm2"]
     assumed = sram["leakage_w"] / bits
-    required = max(0.0, target / area_ratio - 1.0) * logic["leakage_w"] / bits
+    shared = logic["leakage_w"] + per_tech["stt"]["pixel_buffers"]["leakage_w"]
+    required = max(0.0, target / area_ratio - 1.0) * shared / bits
     return {"bits": bits, "area_sram_over_stt": area_ratio, "logic_leakage_w": logic["leakage_w"],
             "assumed_w_per_bit": assumed, "required_w_per_bit": required,
             "required_over_assumed": required / assumed if assumed > 0 else float("inf")}

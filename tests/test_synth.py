@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from spinaps.config import FIELDS, PRESETS, Config, ConfigError
-from synth.macro_model import covered_nodes, load_technology, macro_figures, node_factors
+from synth.macro_model import covered_nodes, load_technology, macro_figures, node_factors, pixel_buffer_figures
 from synth.opensta import opensta_binary
 from synth.report import DEFAULT_LIBERTY, build_report, unmodelled_note
 
@@ -72,6 +72,15 @@ def test_macro_model_matches_hand_computation_at_the_reference_node():
     assert sram.leakage_w == pytest.approx(0.1e-9 * 2560 * 8)                     # 2.048 uW
 
 
+def test_pixel_buffers_are_small_srams_by_hand():
+    buffers = pixel_buffer_figures(Config(), tech=TEST_TECH)        # 8 tiles x 2 words of 4 x 8-bit pixels
+    assert (buffers.technology, buffers.rows, buffers.row_bits, buffers.macros) == ("sram", 2, 32, 8)
+    assert buffers.area_um2 == pytest.approx(8 * 64 * 150 * 0.0324 * 1.5)
+    assert buffers.read_energy_row_pj == pytest.approx(0.1 * 32 + 1.0)
+    mnist = pixel_buffer_figures(Config(dataset="random", n_inputs=784, tiles=16), tech=TEST_TECH)
+    assert (mnist.rows, mnist.macros) == (13, 16)                     # 49 inputs a tile, 4 a word
+
+
 def test_macro_model_scales_with_the_node():
     stt = macro_figures(Config(), technology="stt", tech=TEST_TECH, node_nm=90)   # node ratio 1/2
     # The array shrinks with F^2 = (0.09 um)^2; the periphery (1.0 x the 180 nm array) with the area factor 0.2.
@@ -116,7 +125,8 @@ def _check_consistency(report: dict, config: Config):
     assert report["logic_area_um2"] == pytest.approx(sum(blocks.values()))
     assert report["logic_area_um2"] == pytest.approx(sum(report["area_by_kind_um2"].values()))
     for t, tech in report["technologies"].items():
-        area_mm2 = (report["logic_at_node"]["logic_area_um2"] + report["macro_area_um2"][t]) / 1e6
+        area_mm2 = (report["logic_at_node"]["logic_area_um2"] + report["macro_area_um2"][t]
+                    + report["pixel_buffer_area_um2"]) / 1e6
         assert tech["area_mm2"] == pytest.approx(area_mm2)
         power = report["power_w"][t]
         assert power["total"] == pytest.approx(sum(v for k, v in power.items() if k != "total"))
@@ -162,8 +172,12 @@ def test_report_figures_are_consistent_with_hand_values():
     stt = report["power_w"]["stt"]
     assert stt["logic_dynamic"] == pytest.approx(150e-12 * 100e6)                 # 15 mW
     assert stt["macro_read"] == pytest.approx(14e-12 * 5e7)                       # 0.7 mW
-    assert stt["total"] == pytest.approx(15e-3 + 1e-6 + 0.7e-3)
-    area = (320.0 + 8 * 8294.4) / 1e6
+    # Pixel buffers (SRAM, 8 tiles x 2 words x 32 bits): every step started (T_max = 16 without a decision
+    # step given, + 1) reads the 16 words at 0.1 x 32 + 1 = 4.2 pJ, the image writes them at 0.3 x 32 + 1
+    # = 10.6 pJ: 1312 pJ an inference x 5e5/s, plus 0.1 nW x 512 bits of leakage.
+    assert stt["pixel_buffers"] == pytest.approx((17 * 16 * 4.2 + 16 * 10.6) * 1e-12 * 5e5 + 0.1e-9 * 512)
+    assert stt["total"] == pytest.approx(15e-3 + 1e-6 + 0.7e-3 + stt["pixel_buffers"])
+    area = (320.0 + 8 * 8294.4 + 8 * 64 * 150 * 0.0324 * 1.5) / 1e6
     assert report["gsops_per_w_per_mm2"]["stt"] == pytest.approx(0.5 / (stt["total"] * area))
     # The STT-RAM macro (3 ns, 1 read-latency cycle) allows 333 MHz: the logic limits the clock.
     assert report["technologies"]["stt"]["clock_mhz"] == 100.0
@@ -226,9 +240,14 @@ def test_projection_to_another_node_by_hand():
     assert stt["logic_leakage"] == pytest.approx(4e-6)
     assert stt["macro_read"] == pytest.approx(((0.1 + 0.2 / 4) * 40 + 2.0 / 4) * 1e-12 * 2e8)   # 6.5 pJ: 1.3 mW
     macro = 2560 * 50 * 0.09 ** 2 + 1.0 * 2560 * 50 * 0.18 ** 2 * 0.2           # array (F^2) + periphery (area)
-    area = (64.0 + 8 * macro) / 1e6
+    buffers = 512 * 150 * 0.09 ** 2 + 0.5 * 512 * 150 * 0.18 ** 2 * 0.2          # the SRAM pixel buffers
+    area = (64.0 + 8 * macro + buffers) / 1e6
     assert report["total_area_mm2"]["stt"] == pytest.approx(area)
-    assert report["gsops_per_w_per_mm2"]["stt"] == pytest.approx(2.0 / ((15e-3 + 4e-6 + 1.3e-3) * area))
+    # Pixel-buffer words: read 0.1 / 4 x 32 + 1 / 4 = 1.05 pJ, written 0.3 / 4 x 32 + 1 / 4 = 2.65 pJ;
+    # 272 reads and 16 writes an inference, 2e6 inferences a second; leakage 0.4 nW x 512 bits.
+    assert stt["pixel_buffers"] == pytest.approx((272 * 1.05 + 16 * 2.65) * 1e-12 * 2e6 + 0.4e-9 * 512)
+    total = 15e-3 + 4e-6 + 1.3e-3 + stt["pixel_buffers"]
+    assert report["gsops_per_w_per_mm2"]["stt"] == pytest.approx(2.0 / (total * area))
     sram = report["power_w"]["sram"]
     assert sram["macro_read"] == pytest.approx(((0.05 + 0.05) / 4 * 40 + 1.0 / 4) * 1e-12 * 2e8)
     assert sram["macro_leakage"] == pytest.approx(0.1e-9 * 4 * 2560 * 8)
@@ -243,9 +262,11 @@ def test_idle_time_power_gates_stt_ram_but_not_sram():
     stt, sram = report["power_w"]["stt"], report["power_w"]["sram"]
     # Active half the time: 0.25 GSOPS on average; dynamic power halves, leakage does not.
     assert report["gsops"] == pytest.approx(0.25)
-    assert stt["total"] == pytest.approx(0.5 * (15e-3 + 14e-12 * 5e7) + 1e-6)      # STT-RAM macros do not leak
+    buffers = 0.5 * 1312e-12 * 5e5 + 0.1e-9 * 512                                 # pixel buffers: SRAM, leak
+    assert stt["pixel_buffers"] == pytest.approx(buffers)
+    assert stt["total"] == pytest.approx(0.5 * (15e-3 + 14e-12 * 5e7) + 1e-6 + buffers)  # STT-RAM macros do not leak
     assert sram["macro_leakage"] == pytest.approx(0.1e-9 * 2560 * 8)              # SRAM leaks all the time
-    assert sram["total"] == pytest.approx(0.5 * (15e-3 + 5e-12 * 5e7) + 1e-6 + 2.048e-6)
+    assert sram["total"] == pytest.approx(0.5 * (15e-3 + 5e-12 * 5e7) + 1e-6 + 2.048e-6 + buffers)
     assert [row["idle_fraction"] for row in report["by_idle_fraction"]] == [0.0, 0.5, 0.9, 0.99]
     with pytest.raises(ConfigError, match=r"^idle fraction = 1 is out of range \(allowed: 0 <= d < 1\)$"):
         _hand_report(idle_fraction=1.0)
@@ -289,15 +310,20 @@ def test_sensitivity_points_by_hand():
     assert same["stt_over_sram"] == pytest.approx(report["stt_over_sram"])
     # Twice the activity doubles the data energy: (100 + 100) pJ a cycle at 100 MHz = 20 mW of logic.
     doubled = evaluate(report, TEST_TECH, node_nm=180, activity=0.2, idle_fraction=0.0)
-    area = (320.0 + 8 * 8294.4) / 1e6
-    assert doubled["stt_gsops_per_w_per_mm2"] == pytest.approx(0.5 / ((20e-3 + 1e-6 + 0.7e-3) * area))
-    # Idle for ever: only leakage, 1 uW of logic against 1 uW + 2.048 uW of SRAM, times the area ratio.
-    sram_area = (320.0 + 8 * 2560 * 150 * 0.0324 * 1.5) / 1e6
-    assert idle_limit(report, TEST_TECH, 180) == pytest.approx(3.048 * sram_area / area)
-    # The SRAM leakage per bit that would make that ceiling 4x: (4 / area ratio - 1) x 1 uW / 20480 bits.
+    buffers_area, buffers_leakage = 8 * 64 * 150 * 0.0324 * 1.5, 0.1e-9 * 512     # the SRAM pixel buffers
+    buffers_power = 1312e-12 * 5e5 + buffers_leakage                             # see the hand report above
+    area = (320.0 + 8 * 8294.4 + buffers_area) / 1e6
+    assert doubled["stt_gsops_per_w_per_mm2"] == pytest.approx(
+        0.5 / ((20e-3 + 1e-6 + 0.7e-3 + buffers_power) * area))
+    # Idle for ever: only leakage, 1 uW of logic and the buffers' against that + 2.048 uW of SRAM synapses,
+    # times the area ratio.
+    sram_area = (320.0 + 8 * 2560 * 150 * 0.0324 * 1.5 + buffers_area) / 1e6
+    shared = 1e-6 + buffers_leakage
+    assert idle_limit(report, TEST_TECH, 180) == pytest.approx((shared + 2.048e-6) / shared * sram_area / area)
+    # The SRAM leakage per bit that would make that ceiling 4x: (4 / area ratio - 1) x shared / 20480 bits.
     need = leakage_for_target(report, TEST_TECH, 180, 4.0)
     assert need["bits"] == 20480 and need["assumed_w_per_bit"] == pytest.approx(0.1e-9)
-    assert need["required_w_per_bit"] == pytest.approx((4 / (sram_area / area) - 1) * 1e-6 / 20480)
+    assert need["required_w_per_bit"] == pytest.approx((4 / (sram_area / area) - 1) * shared / 20480)
 
 
 def test_cycles_come_from_a_simulation_of_this_configuration(tmp_path):
@@ -608,18 +634,21 @@ def test_real_synthesis_of_a_small_design(tiny_run):
     config, out, report, _ = tiny_run
     assert report["logic_area_um2"] > 0 and report["yosys_version"].startswith("Yosys ")
     blocks = report["area_by_block_um2"]
-    assert set(blocks) == {"tile0", "tile1", "neurons", "arbiter", "axi", "top"}
+    assert set(blocks) == {"axi", "registers", "control", "datapath", "datapath.tile0", "datapath.tile1",
+                           "datapath.accumulator", "datapath.neurons", "datapath.arbiter", "top"}
     assert all(area > 0 for area in blocks.values())
     assert report["logic_area_um2"] == pytest.approx(sum(blocks.values()))
     assert report["logic_area_um2"] == pytest.approx(report["yosys_area_um2"])      # Yosys's own total agrees
-    # The macros are black boxes: one instance per tile, and not one of their cells is a flip-flop here.
-    assert report["blackbox_cells"] == {f"{config.top_name}.tile{k}.memctrl.macro": 1 for k in range(2)}
+    # The macros and pixel buffers are black boxes: one of each per tile, and not one of their cells is a
+    # flip-flop here.
+    assert report["blackbox_cells"] == {f"{config.top_name}.datapath.tile{k}.{macro}": 1 for k in range(2)
+                                        for macro in ("memctrl.macro", "pixels")}
     assert report["unmodelled_blackboxes"] == []
     lib = Liberty(DEFAULT_LIBERTY)
     dff_area = lib.reference_flip_flop().area
     bits = config.rows_per_tile * config.row_bits                                   # 64 rows x 30 cells
     for k in range(2):
-        assert report["sequential_area_by_block_um2"][f"tile{k}"] < 0.5 * bits * dff_area
+        assert report["sequential_area_by_block_um2"][f"datapath.tile{k}"] < 0.5 * bits * dff_area
     assert report["flip_flops"] < 2 * bits
     _check_consistency(report, config)
     assert 10 < report["fmax_mhz"] < 1000 and report["timing"]["logic_depth"] > 0
