@@ -1,0 +1,1 @@
+"""End-to-end orchestration of spinaps: design-space exploration (:mod:`flow.explore`)."""
