@@ -62,7 +62,7 @@ def plot_front(rows: list[dict], front: Front, path: Path, *, title: str) -> Non
         ax.set_xlabel(FIGURE_LABELS.get(name, name))
         ax.set_ylabel(FIGURE_LABELS["accuracy"])
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="best")
     fig.suptitle(f"{title}: {front.title}", fontsize=9)
     fig.tight_layout()
     buffer = io.BytesIO()
