@@ -5,7 +5,7 @@ the generator, the cocotb runner, synthesis); adapt it there when their interfac
 
 Caching. A stage's result is stored under ``CACHE/<stage>/<key>/`` (its artefacts, then
 ``result.json``, written last and atomically, which marks it complete) and is never computed again.
-The key is :func:`spaces.digest` of :func:`stage_inputs`: the configuration fields the stage depends on,
+The key is :func:`flow.space.digest` of :func:`stage_inputs`: the configuration fields the stage depends on,
 the options it uses, and a digest of the source it runs (:data:`STAGE_SOURCES`: changed code is never
 served stale results):
 
