@@ -13,6 +13,8 @@
 #   make synth-sweep               the same for tiles 1, 2, 4, 8, 16: build/synth/sweep
 #   make gls  [N=10]               the top-level cocotb test on the synthesised netlist (Icarus)
 #   make bench                     benchmarks (figures printed and written to build/bench/*.json)
+#   make explore [SPACE=configs/explore_digits.yaml] [WORKERS=2 | SCHEDULER=tcp://HOST:PORT]
+#                                  design-space exploration on Dask: build/explore/<space>/summary.md
 
 SHELL := /bin/bash
 PY    := .venv/bin/python
@@ -34,7 +36,11 @@ SIM    ?= verilator
 N      ?= 100
 WAVES  ?=
 
-.PHONY: setup run eval test gen sim verify synth synth-sweep gls bench clean
+SPACE  ?= configs/explore_digits.yaml
+WORKERS ?=
+SCHEDULER ?=
+
+.PHONY: setup run eval test gen sim verify synth synth-sweep gls bench explore clean
 
 setup: $(STAMP)
 
@@ -78,6 +84,10 @@ gls: $(STAMP) $(WEIGHTS)
 bench: $(STAMP) $(WEIGHTS)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json
 	$(PY) benchmarks/simulation_speed.py --json $(BUILD)/bench/simulation_speed.json
+
+# Resumable: rerunning computes only the points missing from build/explore/<space>/results.jsonl.
+explore: $(STAMP)
+	$(PY) -m flow.explore $(SPACE) $(if $(SCHEDULER),--scheduler $(SCHEDULER),$(if $(WORKERS),--workers $(WORKERS)))
 
 clean:
 	rm -rf $(BUILD)
