@@ -217,7 +217,9 @@ def evaluate_point(config: Config, *, stages, workdir: Path, cache: Path, option
         from gen.generate import generate
 
         os.environ.setdefault("AMARANTH_USE_YOSYS", "builtin")    # never a stray system Yosys (docs: toolchain)
-        manifest = generate(config, directory, weights_path=dirs["train"] / "weights.npz")
+        # The weight-free default build: what synthesis measures (its netlist must not depend on the weights);
+        # the simulation programs the weights over the bus.
+        manifest = generate(config, directory)
         lines = (directory / f"{config.top_name}.v").read_text().count("\n")
         return {"verilog_lines": lines, "registers": len(manifest["registers"]), "timing": manifest["timing"]}
 
@@ -225,8 +227,8 @@ def evaluate_point(config: Config, *, stages, workdir: Path, cache: Path, option
         from verif.runner import run_cocotb
 
         work = run_cocotb(sim=options.simulator, config=config, name=None, testcase="images_match_golden",
-                          weights=dirs["train"] / "weights.npz", images=options.sim_images, out_root=directory,
-                          gen_dir=dirs["gen"])
+                          weights=dirs["train"] / "weights.npz", program="bus", images=options.sim_images,
+                          out_root=directory, gen_dir=dirs["gen"])
         figures = json.loads((work / "results.json").read_text())
         # As python -m verif.sim does: synth.report finds the results of this design by its tiles.
         figures.update(simulator=options.simulator, tiles=config.tiles)
