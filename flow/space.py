@@ -31,9 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from spinaps.config import FIELDS, PRESETS, Config, ConfigError, load_config
+from spinaps.config import FIELDS, PRESETS, Config, ConfigError, load_config, read_yaml
 
 __all__ = ["STAGES", "STAGE_NEEDS", "SpaceError", "Options", "Range", "Sample", "Point", "Space", "load_space",
            "stages_to_run", "digest"]
@@ -315,16 +314,7 @@ def load_space(path: str | Path) -> Space:
         message starts with the file name and names the key.
     """
     path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as e:
-        raise SpaceError(f"{path}: cannot read: {e.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise SpaceError(f"{path}: invalid YAML{where}: {getattr(e, 'problem', None) or e}") from None
+    data = read_yaml(path, error=SpaceError)
     where = str(path)
     data = _mapping({} if data is None else data, f"{where}: the SPACE file")
     _check_keys(data, SPACE_KEYS, where)

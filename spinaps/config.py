@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 __all__ = ["Config", "ConfigError", "Setting", "FIELDS", "PRESETS", "LFSR_TAPS", "MAX_ROWS_PER_TILE",
-           "MAX_ROW_BITS", "DATASET_SHAPES", "signed_width", "load_config", "reference_markdown"]
+           "MAX_ROW_BITS", "DATASET_SHAPES", "signed_width", "read_yaml", "load_config", "reference_markdown"]
 
 #: Maximal-length Fibonacci LFSR taps (Xilinx XAPP052, Table 3), numbered 1..W.
 #: tests/test_lfsr.py proves each is maximal from the step function itself.
@@ -480,6 +480,23 @@ def reference_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def read_yaml(path: str | Path, *, error: type[ConfigError] = ConfigError):
+    """The data of a YAML file (safe_load; None when empty), or ``error`` with a one-line message that starts
+    with the file name: it cannot be read, or where its YAML is broken."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise error(f"{path}: invalid YAML{where}: {problem}") from None
+
+
 def load_config(path: str | Path | None = None, **overrides) -> Config:
     """Load a YAML configuration file (or the default when ``path`` is None).
 
@@ -491,22 +508,8 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
         If the file cannot be read or parsed, has an unknown key or an invalid
         value. The message starts with the file name.
     """
-    if path is None:
-        data = {}
-    else:
-        path = Path(path)
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark else ""
-            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-            raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
-        data = {} if data is None else data
+    data = {} if path is None else read_yaml(path)
+    data = {} if data is None else data
     try:
         config = Config.from_dict(data)
         return config.replace(**overrides) if overrides else config

@@ -14,8 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from spinaps.cli import ArgumentParser, run_cli
-from spinaps.config import Config, ConfigError, load_config
+from spinaps.cli import ArgumentParser, add_options, check_count, command
+from spinaps.cli import config_from_args as config_of_options
+from spinaps.config import Config, ConfigError
 
 PROG = "python -m synth"
 
@@ -24,10 +25,7 @@ def _parser():
     parser = ArgumentParser(prog=PROG, description="Synthesise a spinaps accelerator with the pinned Yosys "
                             "against a liberty (STT-RAM macros as black boxes), time it, model its macros "
                             "(STT-RAM and an SRAM twin) and report area, f_max, GSOPS and GSOPS/W/mm^2.")
-    parser.add_argument("--tiles", type=int, metavar="N", help="number of tiles (default: the configuration's)")
-    parser.add_argument("--config", metavar="FILE", help="YAML configuration (default: built-in default)")
-    parser.add_argument("--weights", metavar="FILE", help="trained weights (default: build/weights/default.npz "
-                        "when it fits the configuration, else trained now)")
+    add_options(parser, weights="optional", out="required")
     parser.add_argument("--liberty", metavar="PATH", help="liberty file (default: OSU 0.18 um from "
                         "scripts/get_liberty.sh)")
     parser.add_argument("--gen-dir", metavar="DIR", help="synthesise the design python -m gen wrote there "
@@ -53,16 +51,14 @@ def _parser():
                         help="cycles and SOPs per inference from a simulation's results.json (sim), the golden "
                              "model on the test split (golden), or sim when one exists for this tile count (auto, "
                              "the default)")
-    parser.add_argument("--out", metavar="DIR", required=True, help="output directory (created if needed)")
     return parser
 
 
 def config_from_args(args) -> Config:
     """The configuration of --config/--tiles, or of --gen-dir's manifest when neither is given."""
-    overrides = {} if args.tiles is None else {"tiles": args.tiles}
-    if getattr(args, "gen_dir", None) and args.config is None and not overrides:
+    if getattr(args, "gen_dir", None) and args.config is None and args.tiles is None:
         return Config.from_manifest(Path(args.gen_dir) / "manifest.json")
-    return load_config(args.config, **overrides)
+    return config_of_options(args)
 
 
 def _nodes() -> tuple[int, ...]:
@@ -71,14 +67,14 @@ def _nodes() -> tuple[int, ...]:
     return covered_nodes(load_technology())
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     args = _parser().parse_args(argv)
     if args.node is not None and args.node not in _nodes():
         raise ConfigError(f"--node = {args.node} is not allowed (allowed: {', '.join(map(str, _nodes()))})")
     if not 0.0 <= args.idle_fraction < 1.0:
         raise ConfigError(f"--idle-fraction = {args.idle_fraction:g} is out of range (allowed: 0 <= D < 1)")
-    if not 1 <= args.activity_images <= 100:
-        raise ConfigError(f"--activity-images = {args.activity_images} is out of range (allowed: 1..100)")
+    check_count("--activity-images", args.activity_images, 1, 100)
     if args.waveform is not None and not Path(args.waveform).is_file():
         raise ConfigError(f"--waveform {args.waveform}: no such file")
     config = config_from_args(args)
@@ -98,10 +94,6 @@ def _main(argv=None):
           f"{g['stt']:.3f} (STT-RAM) / {g['sram']:.3f} (SRAM), STT/SRAM {report['stt_over_sram']:.3f}")
     print(f"{PROG}: report: {args.out}/report.md (figures: report.json, area: area.png, netlist: netlist.v)")
     return 0
-
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
 
-from spinaps.config import ConfigError
+from spinaps.config import ConfigError, read_yaml
 
 __all__ = ["PUBLISHED_FILE", "FIGURES", "load_published", "nearest_node", "comparison_markdown"]
 
@@ -33,12 +32,7 @@ def load_published(path: str | Path | None = None) -> dict:
         figure that is neither null nor a non-negative number.
     """
     path = Path(PUBLISHED_FILE if path is None else path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: invalid YAML: {str(e).splitlines()[0]}") from None
+    data = read_yaml(path)
     entries = data.get("accelerators") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: accelerators must be a non-empty list")

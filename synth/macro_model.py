@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from spinaps.config import Config, ConfigError
+from spinaps.config import Config, ConfigError, read_yaml
 
 __all__ = ["TECHNOLOGY_FILE", "TECHNOLOGIES", "CONSTANTS", "LOGIC_CONSTANTS", "SYNAPSE_MACRO_PATTERN",
            "PIXEL_BUFFER_PATTERN", "MODELLED_PATTERNS", "SCALINGS", "MacroFigures", "load_technology", "node_factors",
@@ -81,12 +80,7 @@ def load_technology(path: str | Path | None = None) -> dict:
         neither a ``source`` nor an ``assumption``.
     """
     path = Path(TECHNOLOGY_FILE if path is None else path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: invalid YAML: {str(e).splitlines()[0]}") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a technology file must be a mapping")
     for key in ("reference_node_nm", "default_node_nm"):

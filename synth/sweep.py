@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from spinaps.atomic import atomic_write_bytes, atomic_write_text
-from spinaps.cli import ArgumentParser, run_cli
+from spinaps.cli import ArgumentParser, check_count, command
 from spinaps.config import ConfigError, load_config
 
 PROG = "python -m synth.sweep"
@@ -88,7 +88,8 @@ def _tiles(text: str) -> list[int]:
     return sorted(set(values))
 
 
-def _main(argv=None):
+@command(PROG)
+def main(argv=None):
     parser = ArgumentParser(prog=PROG, description="Synthesise the accelerator for several tile counts and plot "
                             "area and GSOPS/W/mm^2 (STT-RAM and SRAM twin) against tiles.")
     parser.add_argument("--tiles", default=",".join(map(str, DEFAULT_TILES)), metavar="LIST",
@@ -108,8 +109,7 @@ def _main(argv=None):
                         help="syntheses run at once (default: min(2, cores))")
     parser.add_argument("--out", metavar="DIR", required=True, help="output directory (created if needed)")
     args = parser.parse_args(argv)
-    if not 1 <= args.jobs <= 64:
-        raise ConfigError(f"--jobs = {args.jobs} is out of range (allowed: 1..64)")
+    check_count("--jobs", args.jobs, 1, 64)
     base = load_config(args.config)
     configs = [load_config(args.config, tiles=t) for t in _tiles(args.tiles)]   # every value checked first
     from .report import find_liberty
@@ -150,9 +150,6 @@ def _main(argv=None):
     print(f"{PROG}: wrote {out / 'sweep.json'} and {out / 'sweep.png'} ({data['wall_seconds']:.0f} s)")
     return 0
 
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
 
 
 if __name__ == "__main__":
