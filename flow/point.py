@@ -98,7 +98,7 @@ def stage_inputs(stage: str, config: Config, options: Options, *, stages=STAGES)
     elif stage == "golden":
         fields = {k: v for k, v in fields.items() if k not in GOLDEN_INDEPENDENT_FIELDS}
     chosen = {"golden": ("seeds",), "sim": ("simulator", "sim_images"),
-              "synth": ("liberty", "node_nm") + (("simulator", "sim_images") if "sim" in stages else ())}
+              "synth": ("liberty", "node_nm", "activity") + (("simulator", "sim_images") if "sim" in stages else ())}
     return {"stage": stage, "fields": fields,
             "options": {k: getattr(options, k) for k in chosen.get(stage, ())},
             "cycles_from": ("sim" if "sim" in stages else "golden") if stage == "synth" else None,
@@ -240,7 +240,7 @@ def evaluate_point(config: Config, *, stages, workdir: Path, cache: Path, option
 
         return synthesise(config, out=directory, weights=dirs["train"] / "weights.npz", liberty=options.liberty,
                           gen_dir=dirs["gen"], node_nm=options.node_nm, sim_dir=dirs.get("sim"),
-                          cycles_from="sim" if "sim" in stages else "golden", log=print)
+                          cycles_from="sim" if "sim" in stages else "golden", activity=options.activity, log=print)
 
     computes = {"train": train, "golden": golden, "gen": gen, "sim": sim, "synth": synth}
     with _output_to(workdir / "log.txt") as log:

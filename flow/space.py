@@ -111,12 +111,16 @@ class Options:
         synth: liberty file (default: the OSU 0.18 um one of ``scripts/get_liberty.sh``).
     node_nm : float or None
         synth: node of the macro model (default: the technology file's).
+    activity : str
+        synth: switching activity of the logic power, ``"vectorless"`` (default: every point alike, no
+        gate-level simulation each) or ``"simulate"`` (measured on each point's netlist; minutes a point).
     """
     seeds: int = 3
     sim_images: int = 20
     simulator: str = "verilator"
     liberty: str | None = None
     node_nm: float | None = None
+    activity: str = "vectorless"
 
     @classmethod
     def from_mapping(cls, data: dict, *, where: str, directory: Path) -> "Options":
@@ -136,10 +140,13 @@ class Options:
         node_nm = data.get("node_nm")
         if node_nm is not None and not (_is_number(node_nm) and node_nm > 0):
             raise SpaceError(f"{where}.node_nm = {node_nm!r} is not a positive number")
+        activity = data.get("activity", default.activity)
+        if activity not in ("vectorless", "simulate"):
+            raise SpaceError(f"{where}.activity = {activity!r} is not allowed (allowed: 'vectorless', 'simulate')")
         return cls(seeds=_integer(data, "seeds", where, lo=1, hi=100, default=default.seeds),
                    sim_images=_integer(data, "sim_images", where, lo=1, hi=10000, default=default.sim_images),
                    simulator=simulator, liberty=None if liberty is None else str((directory / liberty).resolve()),
-                   node_nm=None if node_nm is None else float(node_nm))
+                   node_nm=None if node_nm is None else float(node_nm), activity=activity)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
