@@ -54,6 +54,17 @@ def _outside_pytest():
             os.environ["PYTEST_CURRENT_TEST"] = saved
 
 
+def _write_images(config: Config, count: int, path: Path) -> Path:
+    """The first ``count`` test images and labels of the configuration's data set, for the simulator."""
+    import numpy as np
+
+    from model.data import load_dataset
+
+    data = load_dataset(config)
+    np.savez(path, pixels=data.test_x[:count], labels=data.test_y[:count])
+    return path
+
+
 def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | list[str] | None = None,
                weights: str | Path | None = None, program: str = "bus", images: int = 3, stalls: bool = False,
                seed: int = 1, trace: bool = True, waves: bool = False, progress: bool = False,
@@ -98,7 +109,12 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
            "SPINAPS_RESULTS": str(work / "results.json"), "SPINAPS_SEED": str(seed),
            "SPINAPS_PROGRESS": "1" if progress else "0",
            "COCOTB_LOG_LEVEL": os.environ.get("COCOTB_LOG_LEVEL", "WARNING"),
-           "GPI_LOG_LEVEL": os.environ.get("GPI_LOG_LEVEL", "WARNING")}
+           "GPI_LOG_LEVEL": os.environ.get("GPI_LOG_LEVEL", "WARNING"),
+           # cocotb rewrites the asserts of every module imported in the simulator by default (*.py: NumPy,
+           # SciPy, scikit-learn... ~1,000 modules, tens of seconds a run): only the test modules need it.
+           "COCOTB_REWRITE_ASSERTION_FILES": "test_*.py"}
+    if images:
+        env["SPINAPS_IMAGES_FILE"] = str(_write_images(config, images, work / "images.npz"))
     (work / "results.json").unlink(missing_ok=True)
     results_xml = work / "results.xml"
     results_xml.unlink(missing_ok=True)

@@ -4,8 +4,10 @@ Parameters come from the environment (set by verif/runner.py):
 SPINAPS_MANIFEST (manifest.json of the design), SPINAPS_WEIGHTS (weights file, or
 empty for a random sparse network), SPINAPS_PROGRAM ("bus": program every row over
 AXI4-Lite; "preloaded": the design was generated with these weights, check a few rows
-by read-back), SPINAPS_IMAGES, SPINAPS_STALLS (1: random AXI stalls), SPINAPS_RESULTS
-(JSON file to write), SPINAPS_SEED, SPINAPS_PROGRESS (1: a progress bar on stderr).
+by read-back), SPINAPS_IMAGES and SPINAPS_IMAGES_FILE (the test images and labels, an
+.npz the runner writes, so the simulator need not load the data set), SPINAPS_STALLS
+(1: random AXI stalls), SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED,
+SPINAPS_PROGRESS (1: a progress bar on stderr).
 """
 
 import io
@@ -22,7 +24,6 @@ import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiResp
 
-from model.data import load_dataset
 from model.golden import run_golden
 from model.memctrl import MemoryController
 from model.sttram import SttRamMacro
@@ -44,7 +45,7 @@ START = 1 << CTRL_BITS["START"]
 def parameters():
     env = os.environ.get
     return {"weights": env("SPINAPS_WEIGHTS", ""), "program": env("SPINAPS_PROGRAM", "bus"),
-            "images": int(env("SPINAPS_IMAGES", "3")), "stalls": env("SPINAPS_STALLS", "0") == "1",
+            "images": int(env("SPINAPS_IMAGES", "3")), "images_file": env("SPINAPS_IMAGES_FILE", ""), "stalls": env("SPINAPS_STALLS", "0") == "1",
             "results": env("SPINAPS_RESULTS", ""), "seed": int(env("SPINAPS_SEED", "1")),
             "progress": env("SPINAPS_PROGRESS", "0") == "1"}
 
@@ -56,10 +57,10 @@ def network(bench, params):
     return random_network(bench.config, params["seed"])
 
 
-def images(config, count):
-    """The first test images of the configuration's data set (uniform random pixels for ``random``)."""
-    data = load_dataset(config)
-    return data.test_x[:count], data.test_y[:count]
+def images(params, count):
+    """The first ``count`` test images and their labels (the runner's file of the data set's test split)."""
+    with np.load(params["images_file"]) as data:
+        return data["pixels"][:count], data["labels"][:count]
 
 
 async def setup(dut, params):
@@ -93,7 +94,7 @@ async def images_match_golden(dut):
     started = time.perf_counter()
     bench, alpha, bias = await setup(dut, params)
     c = bench.config
-    pixels, labels = images(c, params["images"])
+    pixels, labels = images(params, params["images"])
     n = len(pixels)
     seeds_e = image_seeds(c.seed_encoder, n, width=c.lfsr_width)
     seeds_s = image_seeds(c.seed_spike, n, width=c.lfsr_width)
@@ -175,7 +176,7 @@ async def reset_mid_inference(dut):
     params = parameters()
     bench, alpha, bias = await setup(dut, params)
     c = bench.config
-    pixels, _ = images(c, 1)
+    pixels, _ = images(params, 1)
     await _long_inference(bench, pixels[0])
     await ClockCycles(dut.clk, 60)
     assert await bench.status("BUSY")
@@ -215,7 +216,7 @@ async def bus_errors(dut):
     resp = (await bench.axil.write(bench.address("T_MAX"), b"\x05")).resp
     assert resp == AxiResp.SLVERR and await bench.read("T_MAX") == before
     # During an inference: locked registers and a second START are refused and counted.
-    pixels, _ = images(c, 1)
+    pixels, _ = images(params, 1)
     refused = await bench.read("REFUSED_WRITES")
     await _long_inference(bench, pixels[0])
     locked = [("PROG_ROW", 0), ("ROW_DATA", 1), ("BIAS", 0), ("PIXEL0", 1), ("SEED_SPIKE", 5), ("CTRL", START)]
