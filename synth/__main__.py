@@ -40,7 +40,8 @@ def _parser():
                         help="switching activity of the logic power: toggle rates from a gate-level simulation "
                              "of the netlist (simulate), a fixed vectorless rate (vectorless), or auto: --waveform "
                              "when given, else OUT/activity.json when measured on this netlist, else simulate when "
-                             "Icarus is installed, else vectorless (default)")
+                             "Icarus is installed and the design has at most 1,024 macro rows, else vectorless "
+                             "(default)")
     parser.add_argument("--waveform", metavar="FILE", help="VCD or FST of a gate-level simulation of this netlist "
                         "to take the toggle rates from")
     parser.add_argument("--activity-images", type=int, default=2, metavar="N",

@@ -696,6 +696,10 @@ def _weights(config: Config, weights_path, out: Path, log):
 
 #: How logic power gets its switching activity (:func:`run`).
 ACTIVITY_MODES = ("auto", "simulate", "vectorless")
+#: ``activity="auto"`` simulates the netlist only up to this many macro rows: the gate-level simulation
+#: programs every row over the bus first (the netlist is weight-free), which for an MNIST-size design
+#: (6,272 rows) takes hours on Icarus.
+AUTO_SIMULATE_MAX_ROWS = 1024
 
 
 def _activity(config, flat, *, mode, waveform, images, weights, out, cell_models, stage):
@@ -715,6 +719,10 @@ def _activity(config, flat, *, mode, waveform, images, weights, out, cell_models
                 return found
         if shutil.which("iverilog") is None or not Path(cell_models).is_file():
             stage("no Icarus or no cell models: vectorless activity (the labelled fallback)")
+            return None
+        if config.rows_per_tile * config.tiles > AUTO_SIMULATE_MAX_ROWS:
+            stage(f"{config.rows_per_tile * config.tiles} macro rows to program at gate level: vectorless activity "
+                  "(the labelled fallback; --activity simulate measures it anyway)")
             return None
     if waveform is None:
         stage(f"gate-level simulation of {images} image(s) on Icarus for the toggle rates (minutes)")
@@ -777,7 +785,9 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
         Switching activity of the logic power: toggle rates from a gate-level simulation of this
         netlist (``simulate``: run it now on Icarus, ``activity_images`` images, or read
         ``waveform``), the vectorless fixed rate (``vectorless``), or (``auto``) ``waveform`` when
-        given, else OUT/activity.json when it was measured on this very netlist, else vectorless.
+        given, else OUT/activity.json when it was measured on this very netlist, else a simulation when
+        Icarus is installed and the design has at most :data:`AUTO_SIMULATE_MAX_ROWS` macro rows (the
+        simulation programs them all at gate level first), else vectorless.
     waveform : str or Path, optional
         A waveform (VCD or FST) of a gate-level simulation of this netlist (e.g. ``make gls``).
     activity_images : int
