@@ -69,14 +69,17 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
                weights: str | Path | None = None, program: str = "bus", images: int = 3, stalls: bool = False,
                seed: int = 1, trace: bool = True, waves: bool = False, progress: bool = False,
                out_root: str | Path = "build/verif", gen_dir: Path | None = None, sources: list[Path] | None = None,
-               build_args: list[str] | None = None, test_module: str = "verif.test_top") -> Path:
+               build_args: list[str] | None = None, test_module: str = "verif.test_top",
+               optimize: bool = False) -> Path:
     """Generate ``config`` (with ``weights`` preloaded when ``program`` is "preloaded", with the trace
     port when ``trace``), build it for ``sim`` and run ``test_module``'s cocotb tests (all, or ``testcase``).
 
     The work directory is ``out_root/name/sim`` (``out_root/sim`` when ``name`` is None).
     ``gen_dir`` and ``sources`` run an existing design instead (e.g. a gate-level netlist with its
-    cell models): the manifest is read from ``gen_dir``. Returns the directory the tests ran in
-    (it holds ``results.json`` and, with ``waves``, the waveform).
+    cell models): the manifest is read from ``gen_dir``. ``optimize`` builds the Verilator model with
+    its default -Os (slower to build, faster to run: for speed benchmarks; see
+    :func:`verif.tools.verilator_env`). Returns the directory the tests ran in (it holds
+    ``results.json`` and, with ``waves``, the waveform).
 
     Raises
     ------
@@ -90,7 +93,7 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     if program not in ("bus", "preloaded"):
         raise ValueError(f"program = {program!r} is not allowed (allowed: 'bus', 'preloaded')")
     if sim == "verilator":
-        os.environ.update(verilator_env())
+        os.environ.update(verilator_env(optimize=optimize))
     work = (ROOT / out_root / (name or "") / sim).resolve()
     if gen_dir is None:
         gen_dir = work / "gen"

@@ -45,7 +45,8 @@ START = 1 << CTRL_BITS["START"]
 def parameters():
     env = os.environ.get
     return {"weights": env("SPINAPS_WEIGHTS", ""), "program": env("SPINAPS_PROGRAM", "bus"),
-            "images": int(env("SPINAPS_IMAGES", "3")), "images_file": env("SPINAPS_IMAGES_FILE", ""), "stalls": env("SPINAPS_STALLS", "0") == "1",
+            "images": int(env("SPINAPS_IMAGES", "3")), "images_file": env("SPINAPS_IMAGES_FILE", ""),
+            "stalls": env("SPINAPS_STALLS", "0") == "1",
             "results": env("SPINAPS_RESULTS", ""), "seed": int(env("SPINAPS_SEED", "1")),
             "progress": env("SPINAPS_PROGRESS", "0") == "1"}
 
