@@ -84,6 +84,8 @@ gls: $(STAMP) $(WEIGHTS)
 bench: $(STAMP) $(WEIGHTS)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json
 	$(PY) benchmarks/simulation_speed.py --json $(BUILD)/bench/simulation_speed.json
+	$(PY) benchmarks/golden_memory.py --json $(BUILD)/bench/golden_memory.json
+	$(PY) benchmarks/datapath_sweep.py --out $(BUILD)/bench/datapath_sweep
 
 # Resumable: rerunning computes only the points missing from build/explore/<space>/results.jsonl.
 explore: $(STAMP)
