@@ -54,11 +54,14 @@ class HostProgramSignature(wiring.Signature):
 
 
 class HostPixelSignature(wiring.Signature):
-    """A word write into tile ``tile``'s pixel buffer, as the register file drives it."""
+    """A word write into tile ``tile``'s pixel buffer, as the register file drives it: ``data`` holds
+    min(p, L) pixels, the most a tile's word stores (the PIXEL word's bits past them are not stored)."""
 
     def __init__(self, *, config: Config):
+        word_pixels = min(config.pixels_per_word, config.inputs_per_tile)
         super().__init__({"en": Out(1), "tile": Out(range(config.tiles)),
-                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1), "data": Out(32)})
+                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                          "data": Out(word_pixels * config.pixel_bits)})
 
 
 class TraceSignature(wiring.Signature):

@@ -28,9 +28,13 @@ def lint(verilog: Path) -> str:
 @pytest.mark.parametrize("config, trace", [
     (Config(), False), (Config(), True), (Config(tiles=1, neuron_lanes=1), False),
     (Config(tiles=7, tile_map="blocked", neuron_lanes=10), True), (Config(tiles=16, tile_map="interleaved"), False),
-    (PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3), True)],
+    (PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3), True),
+    # A PIXEL word of 30 bits (10 pixels of 3 bits), and tiles holding fewer inputs than a word.
+    (PRESETS["tiny"].replace(pixel_bits=3), False),
+    (Config(dataset="random", n_inputs=5, n_outputs=3, tiles=2, tau=2, n_basis=2, tile_map="blocked"), True),
+    (Config(dataset="random", n_inputs=9, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=6), False)],
     ids=["tiles8", "tiles8_trace", "tiles1_lanes1", "tiles7_blocked_lanes10_trace", "tiles16_interleaved",
-         "tiny_errors_trace"])
+         "tiny_errors_trace", "pixel_bits3", "tiles_under_a_word_trace", "tile_under_a_word_pixel_bits6"])
 def test_generated_verilog_is_lint_clean(tmp_path, config, trace):
     generate(config, tmp_path, trace=trace)
     assert lint(tmp_path / f"{config.top_name}.v") == ""
