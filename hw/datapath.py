@@ -46,7 +46,7 @@ class HostProgramSignature(wiring.Signature):
     def __init__(self, *, config: Config):
         super().__init__({
             "start": Out(1), "read_back": Out(1), "tile": Out(range(config.tiles)),
-            "row": Out(ceil_log2(config.rows_per_tile) or 1), "data": Out(config.row_bits),
+            "row": Out(ceil_log2(config.rows_per_tile)), "data": Out(config.row_bits),
             "busy": In(1), "done": In(1), "ok": In(1), "rb_data": In(config.row_bits), "rb_valid": In(1),
             "retries": In(range(config.tiles + 1)), "failures": In(range(config.tiles + 1)),
             "write_error": In(1), "clear_error": Out(1),

@@ -77,7 +77,7 @@ class Tile(wiring.Component):
         check_range(self, "tile", tile, 0, config.tiles - 1)
         check_range(self, "inputs", inputs, 1, config.inputs_per_tile)
         self.config, self.tile, self.inputs, self.init = config, tile, inputs, init
-        addr_bits = ceil_log2(config.rows_per_tile) or 1
+        addr_bits = ceil_log2(config.rows_per_tile)
         super().__init__({
             "load": In(1), "seed": In(config.lfsr_width), "step_start": In(1), "flush": In(1), "idle": Out(1),
             "rows": Out(RowStreamSignature(config=config)),
