@@ -14,15 +14,9 @@ from model.weights import Weights, save_weights
 from spinaps.config import PRESETS, Config
 from spinaps.contract import tile_map
 from spinaps.regmap import register_map
-from verif.tools import verilator_bin, verilator_env
+from verif.tools import lint
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def lint(verilog: Path) -> str:
-    result = subprocess.run([verilator_bin(), "--lint-only", "-Wall", str(verilog)], env=verilator_env(),
-                            capture_output=True, text=True)
-    return (result.stdout + result.stderr).strip() if result.returncode or result.stderr.strip() else ""
 
 
 @pytest.mark.parametrize("config, trace", [
