@@ -9,6 +9,9 @@
 #   make sim  [SIM=icarus|verilator] [TILES=8] [N=100] [WAVES=1]
 #                                  simulate N test digits on the generated design against the golden model
 #   make verify                    the full cocotb regression on both simulators
+#   make soak [TRIALS=10000] [SEED=1] [WORKERS=2]
+#                                  random regression: random configurations and stimulus against the golden
+#                                  model, coverage bins; build/soak/summary.json, coverage.md (not in make test)
 #   make synth [TILES=8]           synthesis (Yosys, OSU018 liberty), macro model, GSOPS/W/mm2: build/synth
 #   make synth-sweep               the same for tiles 1, 2, 4, 8, 16: build/synth/sweep
 #   make gls  [N=10]               the top-level cocotb test on the synthesised netlist (Icarus)
@@ -37,10 +40,12 @@ N      ?= 100
 WAVES  ?=
 
 SPACE  ?= configs/explore_digits.yaml
-WORKERS ?=
 SCHEDULER ?=
+TRIALS  ?= 10000
+SEED    ?= 1
+WORKERS ?= 2
 
-.PHONY: setup run eval test gen sim verify synth synth-sweep gls bench explore clean
+.PHONY: setup run eval test gen sim verify soak synth synth-sweep gls bench explore clean
 
 setup: $(STAMP)
 
@@ -70,6 +75,9 @@ sim: $(STAMP) $(WEIGHTS)
 
 verify: $(STAMP)
 	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full tests/test_verif.py
+
+soak: $(STAMP)
+	$(PY) -m verif.soak --trials $(TRIALS) --seed $(SEED) --workers $(WORKERS) --sim $(SIM) --out $(BUILD)/soak
 
 synth: $(STAMP) $(WEIGHTS)
 	$(PY) -m synth $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/synth

@@ -47,7 +47,7 @@ class HostProgramSignature(wiring.Signature):
     def __init__(self, *, config: Config):
         super().__init__({
             "start": Out(1), "read_back": Out(1), "tile": Out(range(config.tiles)),
-            "row": Out(ceil_log2(config.rows_per_tile) or 1), "data": Out(config.row_bits),
+            "row": Out(ceil_log2(config.rows_per_tile)), "data": Out(config.row_bits),
             "busy": In(1), "done": In(1), "ok": In(1), "rb_data": In(config.row_bits), "rb_valid": In(1),
             "retries": In(range(config.tiles + 1)), "failures": In(range(config.tiles + 1)),
             "write_error": In(1), "clear_error": Out(1),
@@ -55,11 +55,14 @@ class HostProgramSignature(wiring.Signature):
 
 
 class HostPixelSignature(wiring.Signature):
-    """A word write into tile ``tile``'s pixel buffer, as the register file drives it."""
+    """A word write into tile ``tile``'s pixel buffer, as the register file drives it: ``data`` holds
+    min(p, L) pixels, the most a tile's word stores (the PIXEL word's bits past them are not stored)."""
 
     def __init__(self, *, config: Config):
+        word_pixels = min(config.pixels_per_word, config.inputs_per_tile)
         super().__init__({"en": Out(1), "tile": Out(range(config.tiles)),
-                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1), "data": Out(32)})
+                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                          "data": Out(word_pixels * config.pixel_bits)})
 
 
 class TraceSignature(wiring.Signature):

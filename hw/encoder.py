@@ -38,8 +38,8 @@ class RateEncoder(wiring.Component):
     load, start : In(1)
     word_addr : Out(ceil_log2(words) or 1)
         The pixel-buffer word to read this cycle (its data is needed in the next).
-    word_data : In(p · pixel_bits)
-        The word read in the previous cycle.
+    word_data : In(min(p, inputs) · pixel_bits)
+        The word read in the previous cycle (a tile with fewer inputs than p has a narrower word).
     busy : Out(1)
         Words of the step remain for the next cycle.
     x : Out(inputs)
@@ -53,16 +53,17 @@ class RateEncoder(wiring.Component):
         self.inputs, self.pixel_bits, self.pixels_per_word = inputs, pixel_bits, pixels_per_word
         self.lfsr_width, self.salt = lfsr_width, salt
         self.words = -(-inputs // pixels_per_word)
+        self.word_pixels = min(pixels_per_word, inputs)     # pixels (and draws) of the widest word
         super().__init__({
             "seed": In(lfsr_width), "load": In(1), "start": In(1),
-            "word_addr": Out(ceil_log2(self.words) or 1), "word_data": In(pixels_per_word * pixel_bits),
+            "word_addr": Out(ceil_log2(self.words) or 1), "word_data": In(self.word_pixels * pixel_bits),
             "busy": Out(1), "x": Out(inputs),
         })
 
     def elaborate(self, platform):
         m = Module()
         p, bits, last = self.pixels_per_word, self.pixel_bits, self.words - 1
-        m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=bits, draws=p,
+        m.submodules.lfsr = lfsr = Lfsr(width=self.lfsr_width, draw_bits=bits, draws=self.word_pixels,
                                         short_draws=self.inputs - last * p, salt=self.salt)
         word = Signal(range(self.words))                 # the word compared in this cycle, when active
         current = Mux(self.start, 0, word)

@@ -108,7 +108,8 @@ class SttRamMacro(wiring.Component):
     Members
     -------
     read : In(ReadPort)
-        ``read.en``, ``read.addr``; ``read.valid``, ``read.data`` (see Timing).
+        ``read.en``, ``read.addr``; ``read.valid``, ``read.data`` (see Timing). Addresses are
+        ceil(log2(rows)) bits: none for a one-row macro.
     write : In(WritePort)
         ``write.en``, ``write.addr``, ``write.data``; ``write.busy``, ``write.done`` (a one-cycle
         pulse in the last busy cycle of a write).
@@ -126,7 +127,7 @@ class SttRamMacro(wiring.Component):
         self.threshold = failure_threshold(write_error_rate)
         # One draw per cycle in cycles 1 .. row_bits, the merged row is written in the next one.
         self.write_cycles = max(write_latency, row_bits + 1) if write_error_rate > 0 else write_latency
-        addr_bits = ceil_log2(rows) or 1
+        addr_bits = ceil_log2(rows)             # 0: a one-row macro has no address
         super().__init__({"read": In(ReadPort(addr_bits=addr_bits, row_bits=row_bits)),
                           "write": In(WritePort(addr_bits=addr_bits, row_bits=row_bits))})
 

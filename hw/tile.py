@@ -20,10 +20,12 @@ __all__ = ["Tile", "PixelWriteSignature", "RowStreamSignature"]
 
 
 class PixelWriteSignature(wiring.Signature):
-    """A word write into a tile's pixel buffer, as the register file drives it."""
+    """A word write into a tile's pixel buffer, as the register file drives it: ``data`` holds the
+    pixels of ``word_pixels`` inputs (a PIXEL word's slots past the tile's inputs are not stored)."""
 
-    def __init__(self, *, config: Config):
-        super().__init__({"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1), "data": Out(32)})
+    def __init__(self, *, config: Config, word_pixels: int):
+        super().__init__({"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                          "data": Out(word_pixels * config.pixel_bits)})
 
 
 class RowStreamSignature(wiring.Signature):
@@ -64,6 +66,7 @@ class Tile(wiring.Component):
     idle : Out(1)
     rows : Out(RowStreamSignature)
     pixels : In(PixelWriteSignature)
+        Pixel words of min(p, n_k) pixels.
     program : In(ProgramPort)
         The memory controller's host side (hw/memctrl.py).
     retry, failed, sticky_error : Out(1)
@@ -74,11 +77,11 @@ class Tile(wiring.Component):
         check_range(self, "tile", tile, 0, config.tiles - 1)
         check_range(self, "inputs", inputs, 1, config.inputs_per_tile)
         self.config, self.tile, self.inputs, self.init = config, tile, inputs, init
-        addr_bits = ceil_log2(config.rows_per_tile) or 1
+        addr_bits = ceil_log2(config.rows_per_tile)
         super().__init__({
             "load": In(1), "seed": In(config.lfsr_width), "step_start": In(1), "flush": In(1), "idle": Out(1),
             "rows": Out(RowStreamSignature(config=config)),
-            "pixels": In(PixelWriteSignature(config=config)),
+            "pixels": In(PixelWriteSignature(config=config, word_pixels=min(config.pixels_per_word, inputs))),
             "program": In(ProgramPort(addr_bits=addr_bits, row_bits=config.row_bits)),
             "retry": Out(1), "failed": Out(1), "sticky_error": Out(1), "clear_error": In(1),
         })
@@ -86,7 +89,7 @@ class Tile(wiring.Component):
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        word_bits = c.pixels_per_word * c.pixel_bits
+        word_bits = min(c.pixels_per_word, self.inputs) * c.pixel_bits
         m.submodules.pixels = pixels = PixelBuffer(words=c.pixel_words_per_tile, word_bits=word_bits)
         m.submodules.encoder = encoder = RateEncoder(
             inputs=self.inputs, pixel_bits=c.pixel_bits, pixels_per_word=c.pixels_per_word,
@@ -102,7 +105,7 @@ class Tile(wiring.Component):
         connect(m, wiring.flipped(self.program), memctrl.program)
         m.d.comb += [
             pixels.write_en.eq(self.pixels.en), pixels.write_addr.eq(self.pixels.addr),
-            pixels.write_data.eq(self.pixels.data[:word_bits]),
+            pixels.write_data.eq(self.pixels.data),
             pixels.read_addr.eq(encoder.word_addr), encoder.word_data.eq(pixels.read_data),
             encoder.seed.eq(self.seed), encoder.load.eq(self.load), encoder.start.eq(self.step_start),
             history.clear.eq(self.load), history.shift.eq(self.step_start), history.x.eq(encoder.x),

