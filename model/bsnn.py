@@ -211,6 +211,18 @@ def decide_bsnn(score, potential) -> np.ndarray:
     return masked.argmax(axis=1)
 
 
+def _check_inputs(config: Config, pixels, seed_encoder) -> None:
+    """Refuse what the bus would refuse (SLVERR): pixels or seeds out of their registers' range."""
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 2 or pixels.shape[1] != config.n_inputs:
+        raise ConfigError(f"pixels have shape {pixels.shape}, expected (images, {config.n_inputs})")
+    for name, values, hi in (("pixel", pixels, (1 << config.pixel_bits) - 1),
+                             ("seed_encoder", np.atleast_1d(np.asarray(seed_encoder)), (1 << config.lfsr_width) - 1)):
+        bad = values[(values < 0) | (values > hi)]
+        if bad.size:
+            raise ConfigError(f"{name} = {int(bad.flat[0])} is out of range (allowed: 0..{hi})")
+
+
 def run_bsnn(config: Config, network: BsnnNetwork, pixels, *, seed_encoder, steps: int | None = None,
              references=(0, 0)) -> BsnnResult:
     """Run the golden model on a batch of images.
@@ -236,6 +248,7 @@ def run_bsnn(config: Config, network: BsnnNetwork, pixels, *, seed_encoder, step
     if not 1 <= steps <= config.time_steps:
         raise ConfigError(f"steps = {steps} is out of range (allowed: 1..{config.time_steps})")
     network.check(config)
+    _check_inputs(config, pixels, seed_encoder)
     x = encode_bsnn(pixels, seed_encoder, config, steps=steps)
     batch = x.shape[0]
     per_layer = {k: [] for k in ("sums", "readout", "current", "potential", "pre_reset", "spike")}
