@@ -32,10 +32,11 @@ class BsnnAccelerator(wiring.Component):
     Members
     -------
     s_axil : In(AxiLiteSignature)
-        AXI4-Lite slave, 16-bit byte addresses, 32-bit data; registers: ``spinaps.bsnn_regmap.register_map``.
+        The bus (as hw/top.py's): the register table is ``spinaps.bsnn_regmap.register_map``.
     irq : Out(1)
-        High while STATUS.DONE and IRQ_ENABLE.
-    trace : Out(BsnnTraceSignature), only with ``trace``
+        STATUS.DONE gated by IRQ_ENABLE.
+    trace : Out(BsnnTraceSignature)
+        Verification builds only.
     """
 
     def __init__(self, *, config: Config, init: BsnnInit | None = None, trace: bool = False):

@@ -9,7 +9,7 @@ CTRL.START) are refused while an inference or a row write runs.
 
 from __future__ import annotations
 
-from .bsnn_contract import bsnn_params
+from .bsnn_contract import bsnn_params, default_neurons
 from .config import Config
 from .regmap import Field, Register, allocate, unsigned_field
 
@@ -72,7 +72,7 @@ def _table(config: Config) -> list[Register]:
         name = layer.name.upper()
         words = -(-layer.columns // 32)
         table += [
-            Register(f"THRESHOLD_{name}", "RW", 0,
+            Register(f"THRESHOLD_{name}", "RW", default_neurons(c, layer)[0][0],
                      f"Threshold of {layer.name} neuron i (units 2^-{c.membrane_frac_bits}). Reset value "
                      f"2^{c.membrane_frac_bits}, or the trained threshold when generated with a network.",
                      (unsigned_field("threshold", 0, c.threshold_bits, lo=1),), count=layer.columns, locked=True),

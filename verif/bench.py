@@ -53,14 +53,20 @@ class InferenceRecord:
 
 
 class Bench:
-    """Drives one generated accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace."""
+    """Drives one generated accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace.
+
+    The clock, reset and register access are those of either family (verif/bsnn_bench.py's
+    ``BsnnBench`` derives from this class); programming and inference are the GLM family's."""
+
+    #: STATUS bits of the register map the bench drives.
+    STATUS_BITS = STATUS_BITS
 
     def __init__(self, dut, *, manifest_path: str | None = None, verbose: bool = False):
         self.dut = dut
         path = Path(manifest_path or os.environ["SPINAPS_MANIFEST"])
         self.manifest = json.loads(path.read_text())
         self.config = Config.from_dict(self.manifest["config"])
-        self.mapping = [tuple(inputs) for inputs in self.manifest["tile_map"]]
+        self.mapping = [tuple(inputs) for inputs in self.manifest.get("tile_map", [])]
         self.has_trace = bool(self.manifest["trace"])
         self.regs = {r["name"]: r for r in self.manifest["registers"]}
         if not verbose:   # cocotbext-axi logs every transaction at INFO
@@ -135,7 +141,7 @@ class Bench:
         return int.from_bytes(result.data, "little"), result.resp
 
     async def status(self, bit: str) -> bool:
-        return bool(await self.read("STATUS") >> STATUS_BITS[bit] & 1)
+        return bool(await self.read("STATUS") >> self.STATUS_BITS[bit] & 1)
 
     # -- weights
 

@@ -8,21 +8,17 @@ monitor waits for that signal's rising edge (or the interrupt), not for every cl
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cocotb
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, First, ReadOnly, RisingEdge
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
+from cocotb.triggers import First, ReadOnly, RisingEdge
 
 from model.bsnn import BsnnNetwork, BsnnResult
 from spinaps.bsnn_contract import BsnnParams, bsnn_params, pixel_words, prog_row, row_word
 from spinaps.bsnn_regmap import CTRL_BITS, PROG_READ_BACK, STATUS_BITS
 from spinaps.config import Config
+
+from .bench import Bench
 
 __all__ = ["BsnnBench", "InferenceRecord", "compare_bsnn_inference", "unpack", "TRACED", "CTRL_START",
            "CTRL_CLEAR_DONE"]
@@ -54,61 +50,15 @@ def unpack(value: int, width: int, count: int, *, signed: bool) -> list[int]:
     return out
 
 
-class BsnnBench:
-    """Drives one generated bsnn_if accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace."""
+class BsnnBench(Bench):
+    """Drives one generated bsnn_if accelerator: clock, reset and registers as :class:`verif.bench.Bench`,
+    and the bsnn_if family's programming, image loading and per-step trace."""
+
+    STATUS_BITS = STATUS_BITS
 
     def __init__(self, dut, *, manifest_path: str | None = None):
-        self.dut = dut
-        path = Path(manifest_path or os.environ["SPINAPS_MANIFEST"])
-        self.manifest = json.loads(path.read_text())
-        self.config = Config.from_dict(self.manifest["config"])
+        super().__init__(dut, manifest_path=manifest_path)
         self.params: BsnnParams = bsnn_params(self.config)
-        self.regs = {r["name"]: r for r in self.manifest["registers"]}
-        self.has_trace = bool(self.manifest["trace"])
-        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
-        for channel in (self.axil.write_if, self.axil.read_if):     # no log line per transaction
-            channel.log.setLevel(logging.WARNING)
-        self.cycle = 0
-        self._row_data = [None] * self.params.row_words
-
-    async def start(self):
-        Clock(self.dut.clk, CLOCK_NS, unit="ns").start()
-        await self.reset()
-
-    async def reset(self, cycles: int = 3):
-        self._row_data = [0] * self.params.row_words
-        self.dut.rst.value = 1
-        await ClockCycles(self.dut.clk, cycles)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
-
-    # -- registers
-
-    def address(self, name: str, index: int = 0) -> int:
-        return self.regs[name]["offset"] + 4 * index
-
-    async def write(self, name: str, value: int, index: int = 0, *, expect: AxiResp | None = AxiResp.OKAY) -> AxiResp:
-        resp = (await self.axil.write(self.address(name, index), (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
-        if expect is not None and resp != expect:
-            raise AssertionError(f"write {name}[{index}] = {value}: {resp.name}, expected {expect.name}")
-        return resp
-
-    async def write_address(self, address: int, value: int) -> AxiResp:
-        return (await self.axil.write(address, (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
-
-    async def read(self, name: str, index: int = 0, *, signed: bool = False) -> int:
-        result = await self.axil.read(self.address(name, index), 4)
-        if result.resp != AxiResp.OKAY:
-            raise AssertionError(f"read {name}[{index}]: {result.resp.name}")
-        value = int.from_bytes(result.data, "little")
-        return value - (1 << 32) if signed and value >> 31 else value
-
-    async def read_address(self, address: int) -> tuple[int, AxiResp]:
-        result = await self.axil.read(address, 4)
-        return int.from_bytes(result.data, "little"), result.resp
-
-    async def status(self, bit: str) -> bool:
-        return bool(await self.read("STATUS") >> STATUS_BITS[bit] & 1)
 
     # -- network
 
@@ -118,16 +68,16 @@ class BsnnBench:
             pass
 
     async def program_row(self, layer: int, row: int, word: int):
-        for w in range(self.params.row_words):
-            part = word >> (32 * w) & 0xFFFFFFFF
-            if self._row_data[w] != part:
-                await self.write("ROW_DATA", part, w)
-                self._row_data[w] = part
+        parts = [word >> (32 * w) & 0xFFFFFFFF for w in range(self.params.row_words)]
+        writes = [("ROW_DATA", w, part) for w, part in enumerate(parts)
+                  if self._row_data is None or self._row_data[w] != part]
+        await self.write_many(writes)
+        self._row_data = parts
         await self._row_command(prog_row(self.params, layer, row))
 
     async def read_row(self, layer: int, row: int) -> int:
         await self._row_command(prog_row(self.params, layer, row) | PROG_READ_BACK)
-        self._row_data = [await self.read("ROW_DATA", w) for w in range(self.params.row_words)]
+        self._row_data = await self.read_many([("ROW_DATA", w) for w in range(self.params.row_words)])
         return sum(part << (32 * w) for w, part in enumerate(self._row_data))
 
     async def program_neurons(self, network: BsnnNetwork):
