@@ -32,19 +32,14 @@ def _history(weights: Path) -> dict:
 
 
 def run_bsnn_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str = "verilator") -> dict:
-    """Evaluate, generate, simulate ``n`` test images bit-exactly, synthesise, and write the report.
-
-    Raises
-    ------
-    VerificationError
-        If the simulated design disagrees with the golden model or the simulation ends early.
-    """
+    """The bsnn_if flow (the module docstring): ``weights`` is the network file of ``python -m model train``,
+    ``out`` the report directory; a mismatch of the ``n`` simulated images raises VerificationError."""
     from gen.generate import generate
+    from synth.bsnn_report import measure_bsnn
+    from verif.sim import simulate_images
     from model.bsnn import load_network, run_bsnn
     from model.data import load_dataset
     from spinaps.contract import image_seeds
-    from synth.bsnn_report import measure_bsnn
-    from verif.sim import simulate_images
 
     network = load_network(weights, config)           # a bad file fails before any work
     out.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,10 @@ from spinaps.bsnn_contract import BsnnInit
 from spinaps.config import Config
 from spinaps.regmap import ADDRESS_BITS
 
-from .axi_lite import AxiLiteSignature, AxiLiteSlave
+from .axi_lite import AxiLiteSignature
 from .bsnn_datapath import BsnnDatapath, BsnnTraceSignature
 from .bsnn_regfile import BsnnRegisterFile
+from .top import bus_front_end
 
 __all__ = ["BsnnAccelerator"]
 
@@ -48,11 +49,8 @@ class BsnnAccelerator(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.axi = axi = AxiLiteSlave(addr_width=ADDRESS_BITS)
-        m.submodules.registers = registers = BsnnRegisterFile(config=self.config, init=self.init)
+        registers = bus_front_end(m, self.s_axil, BsnnRegisterFile(config=self.config, init=self.init))
         m.submodules.datapath = datapath = BsnnDatapath(config=self.config, init=self.init, trace=self.has_trace)
-        connect(m, wiring.flipped(self.s_axil), axi.bus)
-        connect(m, axi.reg, registers.bus)
         connect(m, registers.settings, datapath.settings)
         connect(m, registers.commands, datapath.commands)
         connect(m, registers.program, datapath.program)

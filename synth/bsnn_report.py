@@ -176,6 +176,10 @@ def measure_bsnn(config: Config, *, out: str | Path, gen_dir: str | Path, weight
     log(f"synthesising {config.top_name} against {liberty.name}")
     synth = synthesize(rtlil_text=rtlil, top=config.top_name, liberty_path=liberty,
                        output_load_pf=float(tech["logic"]["output_load_pf"]["value"]))
+    macros_found = sorted(m.removeprefix(f"{config.top_name}.") for m in synth.blackbox_cells)
+    if macros_found != [f"datapath.{layer.name}_imc.memctrl.macro" for layer in p.layers]:
+        raise ConfigError(f"{config.top_name}: the black boxes are {macros_found}, not the two IMC macros the model "
+                          "stands for")
     out = Path(out)
     atomic_write_text(out / "netlist.v", synth.netlist_verilog)
     timing = static_timing(synth.flat_netlist, top=config.top_name, liberty_path=liberty, tech=tech)
