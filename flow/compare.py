@@ -21,22 +21,28 @@ __all__ = ["design_column", "comparison_table", "PUBLISHED_COLUMNS"]
 PUBLISHED_COLUMNS = {
     "STT-BSNN (published, seed 002)": {"accuracy": "97.92 % (MNIST, full 70k)", "tops_per_w": "176.6 (1×288 subarray)",
                                        "node": "65 nm", "energy": "—", "latency": "—", "area": "—"},
-    "ADC-less IMC (published, seed 003)": {"accuracy": "near the HP-ADC baseline after hardware-aware training",
+    "ADC-less IMC (published, seed 003)": {"accuracy": "\"minimal accuracy degradation\" (optical flow, gestures)",
                                            "tops_per_w": "—", "node": "—",
                                            "energy": "2–7× lower than HP-ADC IMC",
                                            "latency": "8.9–24.6× lower than HP-ADC IMC", "area": "—"},
 }
 
 
-def design_column(report: dict, name: str) -> dict:
-    """The figures of one design (formatted text, with their kind) from its report."""
+def design_column(report: dict, name: str, *, summary: dict | None = None) -> dict:
+    """The figures of one design (formatted text, with their kind) from its report (and, for a GLM synthesis
+    report, the ``summary.json`` of the same ``make run``, whose golden-model accuracy it shows)."""
     if "technologies" in report:                                   # GLM: synth report.json
         stt = report["technologies"]["stt"]
         cycles = report["cycles_per_inference"]
+        accuracy = f"{report['accuracy']:.1%} (RTL = golden, {report['images']} test images)"
+        if summary:
+            accuracy = (f"{summary['accuracy_golden']:.1%} (golden, whole test split, 5 seeds; RTL "
+                        f"{summary['accuracy_rtl']:.0%} on {summary['simulated_digits']}, {summary['mismatches']} "
+                        "mismatches)")
         return {
             "name": name, "family": "SpinAPS-style GLM (STT-RAM)",
             "data": f"{report['config']['dataset']} {report['config']['n_inputs']} → {report['config']['n_outputs']}",
-            "accuracy": f"{report['accuracy']:.1%} (RTL = golden, {report['images']} test images)",
+            "accuracy": accuracy,
             "node": f"{report['node_nm']:g} nm",
             "cycles": f"{cycles:.1f}",
             "latency": f"{cycles / stt['clock_mhz']:.3f} µs",
@@ -57,7 +63,8 @@ def design_column(report: dict, name: str) -> dict:
         "latency": f"{report['latency_us']:.3f} µs",
         "energy": f"{report['energy_pj_per_inference'] / 1e3:.2f} nJ (readout "
                   f"{report['readout_energy_pj_per_inference'] / 1e3:.2f})",
-        "efficiency": f"{report['tops_per_w']:.3f} TOPS/W (binary MACs)",
+        "efficiency": f"{report['tops_per_w']:.3f} TOPS/W (binary MACs); "
+                      f"{report['sops_per_inference'] / report['energy_pj_per_inference'] * 1e3:.2f} GSOPS/W",
         "area": f"{report['total_area_um2'] / 1e6:.3f} mm²",
     }
 
@@ -86,6 +93,13 @@ def comparison_table(columns: list[dict], *, published: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _name(report: dict) -> str:
+    c = report["config"]
+    if "technologies" in report:
+        return f"GLM, {c['dataset']}"
+    return f"{'exact ADC' if c['readout'] == 'exact' else '1-bit'}, {c['dataset']}"
+
+
 def compare(paths: list[str], out: str) -> str:
     from spinaps.atomic import atomic_write_text
 
@@ -95,8 +109,9 @@ def compare(paths: list[str], out: str) -> str:
             report = json.loads(Path(path).read_text())
         except (OSError, ValueError) as e:
             raise ConfigError(f"{path}: not a report ({type(e).__name__})") from None
-        columns.append(design_column(report, Path(path).parent.name if Path(path).name == "summary.json"
-                                     else Path(path).parent.name or str(path)))
+        beside = Path(path).with_name("summary.json")
+        summary = json.loads(beside.read_text()) if "technologies" in report and beside.is_file() else None
+        columns.append(design_column(report, _name(report), summary=summary))
     text = comparison_table(columns)
     atomic_write_text(out, text)
     return text
