@@ -70,7 +70,7 @@ def test_three_way_table_labels_every_row():
     summary = {"architecture": "bsnn_if", "readout": "sense_amp_1bit", "accuracy_golden": 0.9, "accuracy_rtl": 0.91,
                "simulated_digits": 100, "mismatches": 0, "node_nm": 180, "cycles_per_inference": 724.0,
                "latency_us": 7.0, "energy_pj_per_inference": 2000.0, "readout_energy_pj_per_inference": 100.0,
-               "tops_per_w": 0.5, "total_area_um2": 2e6,
+               "tops_per_w": 0.5, "total_area_um2": 2e6, "sops_per_inference": 1000.0,
                "config": {"dataset": "digits", "n_inputs": 64, "hidden": 64, "n_outputs": 10}}
     column = design_column(summary, "adcless")
     assert column["family"] == "ADC-less (1-bit sense amps)" and column["energy"] == "2.00 nJ (readout 0.10)"
