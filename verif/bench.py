@@ -29,7 +29,7 @@ from spinaps.config import Config
 from spinaps.contract import decision_cycles, pack_fields, pixel_words, unpack_fields
 from spinaps.regmap import CTRL_BITS, PROG_READ_BACK, STATUS_BITS
 
-__all__ = ["Bench", "InferenceRecord", "compare_inference", "CLOCK_NS"]
+__all__ = ["Bench", "InferenceRecord", "compare_inference", "image_results", "CLOCK_NS"]
 
 CLOCK_NS = 10
 
@@ -50,6 +50,16 @@ class InferenceRecord:
             return {}
         last = self.trace[max(self.trace)]["time"]
         return {t: self.cycles - 1 - round((last - v["time"]) / CLOCK_NS) for t, v in self.trace.items()}
+
+
+def image_results(*, classes, labels, cycles, steps, problems: list, bad: int, traced: bool) -> dict:
+    """The results.json figures every testbench reports of a run of images (either family): samples,
+    mismatches (images with any), the first messages, accuracy and cycles per inference and per step."""
+    cycles, steps = np.asarray(cycles), np.asarray(steps)
+    return {"samples": len(cycles), "mismatches": bad, "mismatch_messages": problems[:50], "traced": traced,
+            "accuracy": float(np.mean(np.asarray(classes) == np.asarray(labels))),
+            "cycles_per_inference": float(cycles.mean()), "cycles_per_step": float(cycles.sum() / steps.sum()),
+            "steps_per_inference": float(steps.mean())}
 
 
 class Bench:

@@ -23,6 +23,7 @@ from spinaps.atomic import atomic_write_text
 from spinaps.bsnn_contract import row_word
 from spinaps.contract import image_seeds
 
+from .bench import image_results
 from .bsnn_bench import CTRL_START, BsnnBench, compare_bsnn_inference
 
 # cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates: its warnings, not ours.
@@ -83,16 +84,9 @@ async def images_match_golden(dut):
                       record.cycles, f", {len(found)} MISMATCHES" if found else ", bit-exact")
     cycles = np.array([r.cycles for r in records])
     steps = np.array([r.result_steps for r in records])
-    result = {
-        "samples": n,
-        "mismatches": bad,
-        "mismatch_messages": problems[:50],
-        "traced": bench.has_trace,
-        "accuracy": None if labels is None else float(np.mean([r.result_class == y for r, y in zip(records, labels)])),
-        "golden_accuracy": None if labels is None else float(np.mean(golden.decision == labels)),
-        "cycles_per_inference": float(cycles.mean()),
-        "cycles_per_step": float(cycles.sum() / steps.sum()),
-        "steps_per_inference": float(steps.mean()),
+    result = image_results(classes=[r.result_class for r in records], labels=labels, cycles=cycles, steps=steps,
+                           problems=problems, bad=bad, traced=bench.has_trace) | {
+        "golden_accuracy": float(np.mean(golden.decision == labels)),
         "hidden_spikes_per_inference": float(golden.spike[0].sum(axis=(1, 2)).mean()),
         "input_spikes_per_inference": float(golden.x.sum(axis=(1, 2)).mean()),
         "test_wall_seconds": time.perf_counter() - started,
