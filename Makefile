@@ -58,7 +58,7 @@ $(WEIGHTS): $(wildcard model/*.py spinaps/*.py) $(CONFIG) | $(STAMP)
 	$(PY) -m model train $(CONFIG_ARG) --out $@
 
 run: $(STAMP) $(WEIGHTS)
-	$(PY) -m flow run $(CONFIG_ARG) $(TILES_ARG) --weights $(WEIGHTS) --n $(N) --out $(BUILD)/report
+	$(PY) -m flow run $(CONFIG_ARG) $(TILES_ARG) --weights $(WEIGHTS) --n $(N) --out $(BUILD)/report$(if $(CONFIG),/$(NAME))
 
 eval: $(STAMP) $(WEIGHTS)
 	$(PY) -m model eval $(CONFIG_ARG) --weights $(WEIGHTS) --json $(EVAL)/report.json --plot $(EVAL)/accuracy.png

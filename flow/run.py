@@ -157,6 +157,7 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
     _plot_efficiency(out / "efficiency.png", synth)
     if (synth_dir / "area.png").exists():
         shutil.copyfile(synth_dir / "area.png", out / "area_breakdown.png")
+    shutil.copyfile(synth_dir / "report.json", out / "synth_report.json")    # kept per report (python -m flow compare)
     steps.end()
 
     steps.begin("writing the report")

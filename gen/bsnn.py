@@ -1,62 +1,47 @@
-"""Generate one bsnn_if accelerator: Verilog, RTLIL, manifest.json, regmap.md and a C header.
+"""Generate one bsnn_if accelerator (``python -m gen`` on a configuration with ``architecture: bsnn_if``).
 
-    python -m gen.bsnn --config configs/bsnn.yaml [--weights NETWORK.npz] --out DIR
-
-Two builds of the same design are written (docs/spec_bsnn.md section 9):
-
-- ``<top>.v``, the **verification build**: flat, lint-clean Verilog with the ``trace_*`` ports the
-  cocotb testbench samples once per time step;
-- ``<top>.il``, the **synthesis build**: hierarchical RTLIL without trace ports; the IMC macros are
-  the modules ``<top>.<layer>_imc.memctrl.macro`` that synthesis black-boxes.
-
-``manifest.json`` carries the configuration, every derived parameter (model/bsnn_params.py), the
-ports, the register map and the timing constants; the golden model and the testbench read it.
+The same outputs as the GLM family's (gen/generate.py): ``<top>.v`` (flat, lint-clean Verilog; with
+``trace`` the per-step ``trace_*`` ports the cocotb testbench samples, else none), ``<top>.il``
+(hierarchical RTLIL for synthesis, whose IMC macros ``<top>.datapath.<layer>_imc.memctrl.macro``
+synthesis black-boxes), ``manifest.json`` (the configuration, every derived parameter of
+spinaps/bsnn_contract.py, ports, register map, timing), ``regmap.md`` and a C header.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-import time
+import hashlib
 from pathlib import Path
 
-from spinaps.atomic import atomic_write_text
-from spinaps.cli import ArgumentParser, run_cli
-from spinaps.config import Config, ConfigError, load_config
+from spinaps.bsnn_contract import bsnn_params, timing_constants
+from spinaps.bsnn_regmap import PROG_READ_BACK, register_map
+from spinaps.config import Config, ConfigError
+from spinaps.regmap import ADDRESS_BITS
 
-from .generate import YOSYS_SCRIPT, _waive, ports_of, regmap_markdown, run_yosys
+from .generate import MANIFEST_VERSION, convert, port_list, regmap_document, register_defines, write_outputs
 
-__all__ = ["generate_bsnn", "elaborate_bsnn", "bsnn_manifest", "bsnn_c_header", "MANIFEST_VERSION"]
-
-PROG = "python -m gen.bsnn"
-MANIFEST_VERSION = 1
+__all__ = ["generate_bsnn", "elaborate_bsnn", "bsnn_manifest", "bsnn_c_header"]
 
 
-def elaborate_bsnn(config: Config, *, network=None, trace: bool):
-    """The top-level component and its RTLIL text (hierarchical).
+def elaborate_bsnn(config: Config, *, init=None, trace: bool = False):
+    """The top-level component, its hierarchical RTLIL and its flat Verilog.
 
     Parameters
     ----------
     config : Config
         ``architecture: bsnn_if``.
-    network : model.bsnn.BsnnNetwork, optional
-        Trained network the macros and neuron registers start with.
+    init : spinaps.bsnn_contract.BsnnInit, optional
+        A network the macros and neuron registers hold from reset.
     trace : bool
-        Verification build (with ``trace_*`` ports) or synthesis build.
+        Add the trace port (verification builds).
     """
-    from amaranth.back import rtlil
-
     from hw.bsnn_top import BsnnAccelerator
 
-    top = BsnnAccelerator(config=config, network=network, trace=trace)
-    return top, rtlil.convert(top, name=config.top_name, emit_src=False)
+    top = BsnnAccelerator(config=config, init=init, trace=trace)
+    return (top, *convert(top, config))
 
 
-def bsnn_manifest(config: Config, top, *, weights_path=None) -> dict:
-    """The manifest of a generated bsnn_if design (``top``: the verification build)."""
-    from hw.bsnn_top import timing_constants
-    from model.bsnn_params import bsnn_params
-
+def bsnn_manifest(config: Config, top, *, trace: bool, weights_path=None, weights_sha256=None) -> dict:
+    """Everything the golden model, the testbenches, synthesis and a host driver need to know."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "generator": "spinaps",
@@ -64,38 +49,36 @@ def bsnn_manifest(config: Config, top, *, weights_path=None) -> dict:
         "top": config.top_name,
         "reset": "synchronous, active high (rst); the IMC macros keep their contents",
         "config": config.to_dict(),
+        "trace": trace,
         "derived": bsnn_params(config).to_dict(),
         "weights": None if weights_path is None else str(weights_path),
-        "builds": {"verilog": f"{config.top_name}.v: verification build (trace_* ports), flat",
-                   "rtlil": f"{config.top_name}.il: synthesis build (no trace ports), hierarchical; macros "
-                            f"{config.top_name}.<layer>_imc.memctrl.macro"},
-        "ports": ports_of(top),
-        "registers": [r.to_dict() for r in top.registers],
+        "weights_sha256": weights_sha256,
+        "macros": f"{config.top_name}.datapath.<layer>_imc.memctrl.macro (layer: hidden, output)",
+        "ports": port_list(top),
+        "address_bits": ADDRESS_BITS,
+        "registers": [r.to_dict() for r in register_map(config)],
         "timing": timing_constants(config),
     }
 
 
-def bsnn_c_header(config: Config, registers) -> str:
-    """A C header with every register's offset (and reset value or count)."""
+def bsnn_c_header(config: Config) -> str:
+    """Register offsets and the PROG_ROW numbering, for a host driver."""
     guard = f"{config.top_name.upper()}_REGS_H"
     prefix = config.top_name.upper()
+    p = bsnn_params(config)
     lines = [f"/* Register map of {config.top_name} (bsnn_if); generated by spinaps, do not edit. */",
              f"#ifndef {guard}", f"#define {guard}", ""]
-    for r in registers:
-        lines.append(f"#define {prefix}_{r.name}_OFFSET 0x{r.offset:04X}u  /* {r.access} */")
-        if r.count > 1:
-            lines.append(f"#define {prefix}_{r.name}_COUNT {r.count}u")
-            lines.append(f"#define {prefix}_{r.name}(i) ({prefix}_{r.name}_OFFSET + 4u * (i))")
-        else:
-            lines.append(f"#define {prefix}_{r.name}_RESET 0x{r.reset:X}u")
-    lines += ["", "/* PROG_ROW value for row (input) j of layer l (0 hidden, 1 output). */",
-              f"#define {prefix}_PROG_ROW_VALUE(l, j) (((l) << 16) | (j))",
-              f"#define {prefix}_PROG_READ_BACK 0x80000000u", "", f"#endif /* {guard} */", ""]
+    lines += register_defines(prefix, register_map(config))
+    lines += ["", f"#define {prefix}_N_INPUTS {config.n_inputs}u", f"#define {prefix}_HIDDEN {config.hidden}u",
+              f"#define {prefix}_PIXELS_PER_WORD {p.pixels_per_word}u",
+              "/* PROG_ROW value of row (input) j of layer l (0 hidden, 1 output): the hidden layer's rows first. */",
+              f"#define {prefix}_PROG_ROW_VALUE(l, j) ((l) ? {prefix}_N_INPUTS + (j) : (j))",
+              f"#define {prefix}_PROG_READ_BACK 0x{PROG_READ_BACK:08X}u", "", f"#endif /* {guard} */", ""]
     return "\n".join(lines)
 
 
-def generate_bsnn(config: Config, out: str | Path, *, weights_path=None) -> dict:
-    """Elaborate both builds and write every output; returns the manifest. Nothing is written on error.
+def generate_bsnn(config: Config, out: str | Path, *, weights_path=None, trace: bool = False) -> dict:
+    """Elaborate and write every output; returns the manifest. Nothing is written on error.
 
     Parameters
     ----------
@@ -104,54 +87,21 @@ def generate_bsnn(config: Config, out: str | Path, *, weights_path=None) -> dict
     out : str or Path
         Output directory (created if needed).
     weights_path : str or Path, optional
-        A network file (``python -m model.bsnn_cli train``): the macros start with its weights and the
-        neuron registers reset to its values. Default: erased macros, default neuron registers.
-
-    Returns
-    -------
-    dict
-        The manifest (also written, last, as ``out/manifest.json``).
+        A network file (``python -m model train``): the macros start with its weights and the neuron
+        registers reset to its values. Default: erased macros, default neuron registers.
+    trace : bool
+        Add the per-step trace port.
     """
     if config.architecture != "bsnn_if":
         raise ConfigError(f"architecture = {config.architecture!r} is not allowed here (allowed: 'bsnn_if')")
-    network = None
+    init = digest = None
     if weights_path is not None:
-        from model.bsnn import load_network
+        from model.bsnn import load_network, network_init
 
-        network = load_network(weights_path, config)
-    top, verification_rtlil = elaborate_bsnn(config, network=network, trace=True)
-    verilog_text = _waive(run_yosys(YOSYS_SCRIPT, {"design.il": verification_rtlil}, ["design.v"])["design.v"])
-    _, synthesis_rtlil = elaborate_bsnn(config, network=network, trace=False)
-    data = bsnn_manifest(config, top, weights_path=weights_path)
-    out = Path(out)
-    atomic_write_text(out / f"{config.top_name}.v", verilog_text)
-    atomic_write_text(out / f"{config.top_name}.il", synthesis_rtlil)
-    atomic_write_text(out / "regmap.md", regmap_markdown(config, top.registers))
-    atomic_write_text(out / f"{config.top_name}_regs.h", bsnn_c_header(config, top.registers))
-    atomic_write_text(out / "manifest.json", json.dumps(data, indent=2) + "\n")  # last: marks completion
+        init = network_init(load_network(weights_path, config))
+        digest = hashlib.sha256(Path(weights_path).read_bytes()).hexdigest()
+    top, rtlil_text, verilog_text = elaborate_bsnn(config, init=init, trace=trace)
+    data = bsnn_manifest(config, top, trace=trace, weights_path=weights_path, weights_sha256=digest)
+    write_outputs(out, config, verilog=verilog_text, rtlil=rtlil_text,
+                  regmap=regmap_document(config, register_map(config)), header=bsnn_c_header(config), data=data)
     return data
-
-
-def _main(argv=None):
-    parser = ArgumentParser(prog=PROG, description="Generate a bsnn_if (STT-BSNN-style) accelerator: flat "
-                            "verification Verilog, hierarchical synthesis RTLIL, manifest.json, regmap.md and a "
-                            "C header. Files are written atomically; nothing is written on an error.")
-    parser.add_argument("--config", metavar="FILE", required=True, help="YAML configuration (architecture: bsnn_if)")
-    parser.add_argument("--weights", metavar="FILE", help="network file: macros and neuron registers start with it")
-    parser.add_argument("--out", metavar="DIR", required=True, help="output directory (created if needed)")
-    args = parser.parse_args(argv)
-    config = load_config(args.config)
-    started = time.perf_counter()
-    generate_bsnn(config, args.out, weights_path=args.weights)
-    print(f"{PROG}: wrote {config.top_name}.v (verification build), {config.top_name}.il (synthesis build), "
-          f"manifest.json, regmap.md and {config.top_name}_regs.h to {args.out} "
-          f"({time.perf_counter() - started:.1f} s)")
-    return 0
-
-
-def main(argv=None):
-    return run_cli(_main, prog=PROG, argv=argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

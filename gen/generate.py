@@ -18,9 +18,10 @@ from spinaps.atomic import atomic_write_text
 from spinaps.cli import ArgumentParser, add_options, command, config_from_args
 from spinaps.config import Config
 from spinaps.contract import macro_contents, timing_constants
-from spinaps.regmap import ADDRESS_BITS, register_map, regmap_markdown
+from spinaps.regmap import ADDRESS_BITS, register_map, registers_markdown, regmap_markdown
 
-__all__ = ["generate", "elaborate", "run_yosys", "manifest", "c_header", "MANIFEST_VERSION"]
+__all__ = ["generate", "elaborate", "convert", "run_yosys", "manifest", "c_header", "register_defines",
+           "port_list", "regmap_document", "write_outputs", "MANIFEST_VERSION"]
 
 PROG = "python -m gen"
 MANIFEST_VERSION = 2
@@ -88,22 +89,27 @@ def _flat_ports(top):
         yield path, member.flow, value
 
 
-def elaborate(config: Config, *, mapping, alpha=None, bias=None, trace: bool = False):
-    """The top-level component, its hierarchical RTLIL and its flat, lint-clean Verilog."""
+def convert(top, config: Config) -> tuple[str, str]:
+    """A top-level component's hierarchical RTLIL (ports renamed ``bus_member``) and flat, lint-clean Verilog."""
     from amaranth.back import rtlil
 
-    from hw.top import Accelerator
-
-    init = None if alpha is None else macro_contents(config, mapping, alpha)
-    top = Accelerator(config=config, mapping=mapping, macro_init=init,
-                      bias_init=None if bias is None else [int(b) for b in bias], trace=trace)
     rtlil_text = rtlil.convert(top, name=config.top_name, emit_src=False)
     renames = [f"rename {'__'.join(map(str, path))} {'_'.join(map(str, path))}"
                for path, _, _ in _flat_ports(top) if len(path) > 1]
     script = [line.format(renames=f"cd {config.top_name}; " + "; ".join(renames) + "; cd ..") if "{" in line else line
               for line in YOSYS_SCRIPT] if renames else [line for line in YOSYS_SCRIPT if "{" not in line]
     out = run_yosys(script, {"design.il": rtlil_text}, ["renamed.il", "design.v"])
-    return top, out["renamed.il"], _waive(out["design.v"])
+    return out["renamed.il"], _waive(out["design.v"])
+
+
+def elaborate(config: Config, *, mapping, alpha=None, bias=None, trace: bool = False):
+    """The top-level component, its hierarchical RTLIL and its flat, lint-clean Verilog."""
+    from hw.top import Accelerator
+
+    init = None if alpha is None else macro_contents(config, mapping, alpha)
+    top = Accelerator(config=config, mapping=mapping, macro_init=init,
+                      bias_init=None if bias is None else [int(b) for b in bias], trace=trace)
+    return (top, *convert(top, config))
 
 
 def manifest(config: Config, top, *, mapping, trace: bool, weights_path=None, weights_sha256=None) -> dict:
@@ -132,10 +138,35 @@ def manifest(config: Config, top, *, mapping, trace: bool, weights_path=None, we
     }
 
 
-def _regmap_document(config: Config) -> str:
+def regmap_document(config: Config, registers=None) -> str:
+    """regmap.md of a generated design (``registers``: default the GLM map of ``config``)."""
+    table = regmap_markdown(config) if registers is None else registers_markdown(registers)
     return (f"# Register map of `{config.top_name}`\n\nAXI4-Lite, 32-bit data, {ADDRESS_BITS}-bit byte addresses. "
             "Every access to an address not listed, a misaligned address, a partial write strobe, a read of a "
-            "WO or a write of an RO register answers SLVERR and changes nothing.\n\n" + regmap_markdown(config))
+            "WO or a write of an RO register answers SLVERR and changes nothing.\n\n" + table)
+
+
+def write_outputs(out, config: Config, *, verilog: str, rtlil: str, regmap: str, header: str, data: dict) -> None:
+    """Write a generated design's files atomically, the manifest last (it marks completion)."""
+    out = Path(out)
+    atomic_write_text(out / f"{config.top_name}.v", verilog)
+    atomic_write_text(out / f"{config.top_name}.il", rtlil)    # hierarchical, for synthesis
+    atomic_write_text(out / "regmap.md", regmap)
+    atomic_write_text(out / f"{config.top_name}_regs.h", header)
+    atomic_write_text(out / "manifest.json", json.dumps(data, indent=2) + "\n")
+
+
+def register_defines(prefix: str, registers) -> list[str]:
+    """C ``#define`` lines of a register map: every register's offset, and its reset value or count."""
+    lines = []
+    for r in registers:
+        lines.append(f"#define {prefix}_{r.name}_OFFSET 0x{r.offset:04X}u  /* {r.access} */")
+        if r.count > 1:
+            lines.append(f"#define {prefix}_{r.name}_COUNT {r.count}u")
+            lines.append(f"#define {prefix}_{r.name}(i) ({prefix}_{r.name}_OFFSET + 4u * (i))")
+        else:
+            lines.append(f"#define {prefix}_{r.name}_RESET 0x{r.reset:X}u")
+    return lines
 
 
 def c_header(config: Config, mapping) -> str:
@@ -144,13 +175,7 @@ def c_header(config: Config, mapping) -> str:
     prefix = config.top_name.upper()
     lines = [f"/* Register map of {config.top_name}; generated by spinaps, do not edit. */",
              f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", ""]
-    for r in register_map(config):
-        lines.append(f"#define {prefix}_{r.name}_OFFSET 0x{r.offset:04X}u  /* {r.access} */")
-        if r.count > 1:
-            lines.append(f"#define {prefix}_{r.name}_COUNT {r.count}u")
-            lines.append(f"#define {prefix}_{r.name}(i) ({prefix}_{r.name}_OFFSET + 4u * (i))")
-        else:
-            lines.append(f"#define {prefix}_{r.name}_RESET 0x{r.reset:X}u")
+    lines += register_defines(prefix, register_map(config))
     slots = {j: (k, local) for k, inputs in enumerate(mapping) for local, j in enumerate(inputs)}
     tiles = ", ".join(str(slots[j][0]) for j in range(config.n_inputs))
     locals_ = ", ".join(str(slots[j][1]) for j in range(config.n_inputs))
@@ -172,7 +197,12 @@ def generate(config: Config, out: str | Path, *, weights_path=None, trace: bool 
     """Elaborate and write every output; returns the manifest. Nothing is written on error.
 
     ``mapping`` defaults to the configuration's tile map (``model.golden.tile_mapping``, which reads
-    the training set for ``balanced``)."""
+    the training set for ``balanced``). A configuration with ``architecture: bsnn_if`` is generated by
+    :func:`gen.bsnn.generate_bsnn` (``weights_path`` is then a network file; no tile map)."""
+    if config.architecture == "bsnn_if":
+        from .bsnn import generate_bsnn
+
+        return generate_bsnn(config, out, weights_path=weights_path, trace=trace)
     from model.golden import tile_mapping
 
     alpha = bias = digest = None
@@ -185,19 +215,16 @@ def generate(config: Config, out: str | Path, *, weights_path=None, trace: bool 
     mapping = tile_mapping(config) if mapping is None else tuple(tuple(inputs) for inputs in mapping)
     top, rtlil_text, verilog_text = elaborate(config, mapping=mapping, alpha=alpha, bias=bias, trace=trace)
     data = manifest(config, top, mapping=mapping, trace=trace, weights_path=weights_path, weights_sha256=digest)
-    out = Path(out)
-    atomic_write_text(out / f"{config.top_name}.v", verilog_text)
-    atomic_write_text(out / f"{config.top_name}.il", rtlil_text)    # hierarchical, for synthesis
-    atomic_write_text(out / "regmap.md", _regmap_document(config))
-    atomic_write_text(out / f"{config.top_name}_regs.h", c_header(config, mapping))
-    atomic_write_text(out / "manifest.json", json.dumps(data, indent=2) + "\n")  # last: marks completion
+    write_outputs(out, config, verilog=verilog_text, rtlil=rtlil_text, regmap=regmap_document(config),
+                  header=c_header(config, mapping), data=data)
     return data
 
 
 def _parser():
-    parser = ArgumentParser(prog=PROG, description="Generate a SpinAPS-style accelerator: one Verilog file, "
-                            "manifest.json (every parameter, tile map, ports, register map, timing), regmap.md and "
-                            "a C header. Files are written atomically; nothing is written on an error.")
+    parser = ArgumentParser(prog=PROG, description="Generate an accelerator (the configuration's architecture: the "
+                            "SpinAPS-style GLM design or the bsnn_if in-memory binary SNN): one Verilog file, "
+                            "hierarchical RTLIL, manifest.json (every parameter, ports, register map, timing), "
+                            "regmap.md and a C header. Files are written atomically; nothing is written on an error.")
     add_options(parser, weights="optional", out="required")
     parser.add_argument("--trace", action="store_true",
                         help="add the per-step trace port (verification builds; the testbenches use it)")
@@ -210,8 +237,9 @@ def main(argv=None):
     config = config_from_args(args)
     start = time.perf_counter()
     generate(config, args.out, weights_path=args.weights, trace=args.trace)
+    what = f"{config.tiles} tiles" if config.architecture == "glm_first_to_spike" else "bsnn_if"
     print(f"{PROG}: wrote {config.top_name}.v (flat Verilog), {config.top_name}.il (hierarchical RTLIL), "
           f"manifest.json, regmap.md and {config.top_name}_regs.h to {args.out} "
-          f"({config.tiles} tiles{', trace port' if args.trace else ''}, {time.perf_counter() - start:.1f} s)")
+          f"({what}{', trace port' if args.trace else ''}, {time.perf_counter() - start:.1f} s)")
     return 0
 

@@ -1,13 +1,12 @@
 """Rate encoder of the bsnn_if family: one LFSR per hidden-layer subarray, k pixels a cycle
-(docs/spec_bsnn.md section 6; golden: model.bsnn.encode_bsnn)."""
+(docs/spec.md section 13.6; golden: model.bsnn.encode_bsnn)."""
 
 from amaranth import Array, Module, Signal, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
-from model.bsnn_params import LayerParams
-from model.lfsr import TILE_SEED_SALT
-from spinaps.config import LFSR_TAPS
+from spinaps.bsnn_contract import LayerParams
+from spinaps.contract import LFSR_TAPS, SEED_SALT
 
 from .lfsr import Lfsr
 from .params import _refuse, check_choice, check_range
@@ -18,12 +17,11 @@ __all__ = ["SubarrayRateEncoder"]
 class SubarrayRateEncoder(wiring.Component):
     """The input spikes of one time step, ``draws_per_cycle`` (k) rows of every subarray a cycle.
 
-    Subarray s's LFSR is loaded with ``seed xor (s * 0x9E3779B9 mod 2**W)`` (0 loads 1). In a cycle
-    with ``encode`` high and group g, each LFSR advances ``k * pixel_bits`` steps: that is k
-    consecutive ``pixel_bits``-bit draws, draw i (i = 0..k-1, the oldest first) in bits
-    ``[(k-1-i) * pixel_bits, (k-i) * pixel_bits)`` of the new state; draw i is for local row
-    ``g * k + i`` and input ``j = s * R + g * k + i``, and ``x[j]`` becomes ``draw < pixel[j]`` at the
-    clock edge. Rows that do not exist take their draw and discard it.
+    Subarray s's LFSR is loaded with ``nz(seed xor (s * SEED_SALT mod 2**W))``. In a cycle with
+    ``encode`` high and group g, each LFSR gives k consecutive ``pixel_bits``-bit draws
+    (:class:`hw.lfsr.Lfsr` with ``draws = k``); draw i (i = 0..k-1) is for local row ``g * k + i`` and
+    input ``j = s * R + g * k + i``, and ``x[j]`` becomes ``draw < pixel[j]`` at the clock edge. Rows
+    that do not exist take their draw and discard it.
 
     Arguments
     ---------
@@ -61,7 +59,7 @@ class SubarrayRateEncoder(wiring.Component):
         m = Module()
         mask = (1 << self.lfsr_width) - 1
         for s in range(layer.subarrays):
-            lfsr = Lfsr(width=self.lfsr_width, draw_bits=k * b, salt=(s * TILE_SEED_SALT) & mask)
+            lfsr = Lfsr(width=self.lfsr_width, draw_bits=b, draws=k, salt=(s * SEED_SALT) & mask)
             m.submodules[f"lfsr{s}"] = lfsr
             m.d.comb += [lfsr.seed.eq(self.seed), lfsr.load.eq(self.load), lfsr.next.eq(self.encode)]
             for i in range(k):
@@ -71,7 +69,7 @@ class SubarrayRateEncoder(wiring.Component):
                     continue
                 pixel = Array(self.pixels[j] for j in present)[self.group]
                 spike = Signal(name=f"spike{s}_{i}")
-                m.d.comb += spike.eq(lfsr.draw[(k - 1 - i) * b:(k - i) * b] < pixel)
+                m.d.comb += spike.eq(lfsr.draw[i] < pixel)
                 with m.If(self.encode):
                     for g, j in enumerate(present):
                         with m.If(self.group == g):

@@ -1,12 +1,11 @@
 """Integrate-and-fire neurons with a dynamic threshold, one layer updated in one cycle
-(docs/spec_bsnn.md section 4; golden: model/if_neuron.py)."""
+(docs/spec.md section 13.4; golden: model/if_neuron.py)."""
 
 from amaranth import Cat, Module, Mux, signed, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
-from model.bsnn_params import LayerParams
-from model.if_neuron import RESET_MODES
+from spinaps.bsnn_contract import RESET_MODES, LayerParams
 
 from .params import _refuse, check_choice, check_range
 
@@ -21,7 +20,7 @@ class IfNeuronArray(wiring.Component):
     fires iff ``v' >= threshold[c]`` (``fire``, combinational) and at the clock edge stores
     ``spike`` = fire and ``potential`` = ``v' - threshold[c]`` (subtract) or 0 (zero) if it fired, else
     ``v'``. ``clear`` sets every potential and spike to 0 (start of an inference). Widths come from
-    ``layer`` (bsnn_params): no value can overflow.
+    ``layer`` (spinaps.bsnn_contract): no value can overflow.
 
     Arguments
     ---------

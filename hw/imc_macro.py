@@ -1,10 +1,10 @@
-"""Behavioural IMC macro of one layer and its memory controller (docs/spec_bsnn.md sections 2-3, 8;
+"""Behavioural IMC macro of one layer and its memory controller (docs/spec.md sections 13.2, 13.3, 13.8;
 golden: model/imc_macro.py).
 
 :class:`ImcMacro` stands for the analog part: S subarrays of R rows x C columns of differential
 STT-RAM cell pairs, their bit lines and the column readout (an ideal multi-bit ADC, or a sense
-amplifier against a reference). Synthesis black-boxes it (the module ``<top>.<layer>.memctrl.macro``)
-and takes its area and energy from synth/technology.yaml. Its contents are never reset (STT-RAM is
+amplifier against a reference). Synthesis black-boxes it (the module ``<top>.datapath.<layer>_imc.memctrl.macro``,
+matched by synth.yosys.MACRO_PATTERNS) and takes its area and energy from synth/technology.yaml (``imc``). Its contents are never reset (STT-RAM is
 non-volatile).
 
 :class:`ImcController` (``memctrl``) is the digital periphery of the macro: it times row writes
@@ -15,11 +15,11 @@ from amaranth import Array, Cat, Const, Module, Mux, Signal, signed, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 
-from model.bsnn_params import READOUTS, LayerParams
+from spinaps.bsnn_contract import READOUTS, LayerParams
 
 from .params import _refuse, check_choice, check_range
 
-__all__ = ["ImcMacro", "ImcController", "balanced_sum", "check_layer", "sensing_members", "controller_members"]
+__all__ = ["ImcMacro", "ImcController", "ImcPortSignature", "balanced_sum", "check_layer", "readout_shape"]
 
 
 def balanced_sum(terms):
@@ -68,8 +68,8 @@ def readout_shape(layer: LayerParams):
     return signed(layer.sum_width) if layer.readout == "exact" else unsigned(1)
 
 
-def sensing_members(layer: LayerParams, *, trace: bool) -> dict:
-    """The sensing ports that the macro and its controller share (the signature members)."""
+def _sensing(layer: LayerParams, *, trace: bool) -> dict:
+    """The sensing members, as the macro sees them."""
     cells = layer.subarrays * layer.columns
     members = {"x": In(layer.inputs), "sense": In(1), "valid": Out(1),
                "readout": Out(data.ArrayLayout(readout_shape(layer), cells))}
@@ -80,13 +80,18 @@ def sensing_members(layer: LayerParams, *, trace: bool) -> dict:
     return members
 
 
-def controller_members(layer: LayerParams, *, trace: bool) -> dict:
-    """The members of :class:`ImcController`: sensing, and row programming and read-back."""
-    members = sensing_members(layer, trace=trace)
-    members.update({"prog_en": In(1), "rb_en": In(1), "prog_row": In(range(layer.inputs)),
-                    "prog_data": In(layer.columns), "busy": Out(1), "done": Out(1), "rb_valid": Out(1),
-                    "rb_data": Out(layer.columns)})
-    return members
+class ImcPortSignature(wiring.Signature):
+    """The port of a layer's macro behind its memory controller, as the user (the datapath) sees it:
+    sensing (``x``, ``sense``, ``reference`` with the 1-bit readout; ``valid``, ``readout``, ``trace_sums``
+    with ``trace``) and row programming (``prog_en``, ``rb_en``, ``prog_row``, ``prog_data``; ``busy``,
+    ``done``, ``rb_valid``, ``rb_data``). :class:`ImcController` takes it ``In``."""
+
+    def __init__(self, layer: LayerParams, *, trace: bool):
+        members = {name: member.flip() for name, member in _sensing(layer, trace=trace).items()}
+        members.update({"prog_en": Out(1), "rb_en": Out(1), "prog_row": Out(range(layer.inputs)),
+                        "prog_data": Out(layer.columns), "busy": In(1), "done": In(1), "rb_valid": In(1),
+                        "rb_data": In(layer.columns)})
+        super().__init__(members)
 
 
 class ImcMacro(wiring.Component):
@@ -129,7 +134,7 @@ class ImcMacro(wiring.Component):
         check_layer(self, layer, init_bits)
         self.layer, self.trace = layer, bool(trace)
         self.init_bits = None if init_bits is None else [int(v) for v in init_bits]
-        members = sensing_members(layer, trace=self.trace)
+        members = _sensing(layer, trace=self.trace)
         members.update({"wr_en": In(1), "wr_row": In(range(layer.inputs)), "wr_data": In(layer.columns),
                         "rd_en": In(1), "rd_row": In(range(layer.inputs)), "rd_data": Out(layer.columns)})
         super().__init__(members)
@@ -153,7 +158,7 @@ class ImcMacro(wiring.Component):
         sums = Signal(data.ArrayLayout(signed(layer.sum_width), layer.subarrays * layer.columns))
         for s in range(layer.subarrays):
             inputs = range(s * layer.rows, min((s + 1) * layer.rows, layer.inputs))
-            active = Signal(range(layer.rows + 1), name=f"sub{s}_active")      # named: shared by every column
+            active = Signal(range(len(inputs) + 1), name=f"sub{s}_active")      # named: shared by every column
             m.d.comb += active.eq(balanced_sum(self.x[j] for j in inputs))
             planes = column_popcounts(m, [Mux(self.x[j], rows[j], 0) for j in inputs], width=layer.columns,
                                       name=f"sub{s}")
@@ -179,12 +184,12 @@ class ImcMacro(wiring.Component):
 class ImcController(wiring.Component):
     """The memory controller of one layer's macro: row writes, read-backs and sensing.
 
-    - ``prog_en`` (while not ``busy``) starts writing ``prog_data`` into row ``prog_row``: ``busy``
+    - ``port.prog_en`` (while not ``busy``) starts writing ``prog_data`` into row ``prog_row``: ``busy``
       is high for ``write_latency`` cycles, the row is stored at the end of the last one, in which
       ``done`` pulses. A read accepted in the next cycle returns the new row.
-    - ``rb_en`` (while not ``busy``) reads row ``prog_row`` back: ``rb_valid`` and ``rb_data`` in the
+    - ``port.rb_en`` (while not ``busy``) reads row ``prog_row`` back: ``rb_valid`` and ``rb_data`` in the
       next cycle, in which ``busy`` is high too.
-    - ``sense``/``x``/``valid``/``readout`` (and ``reference``, ``trace_sums``) are the macro's.
+    - the sensing members of ``port`` are the macro's.
 
     Arguments
     ---------
@@ -193,6 +198,10 @@ class ImcController(wiring.Component):
         Cycles of a row write (1..64).
     init_bits, trace :
         Passed to :class:`ImcMacro`.
+
+    Members
+    -------
+    port : In(ImcPortSignature(layer, trace=trace))
     """
 
     def __init__(self, *, layer: LayerParams, write_latency: int, init_bits=None, trace: bool = False):
@@ -200,32 +209,33 @@ class ImcController(wiring.Component):
         check_range(self, "write_latency", write_latency, 1, 64)
         self.layer, self.write_latency, self.trace = layer, write_latency, bool(trace)
         self.init_bits = init_bits
-        super().__init__(controller_members(layer, trace=self.trace))
+        super().__init__({"port": In(ImcPortSignature(layer, trace=self.trace))})
 
     def elaborate(self, platform):
         m = Module()
+        port = self.port
         m.submodules.macro = macro = ImcMacro(layer=self.layer, init_bits=self.init_bits, trace=self.trace)
-        m.d.comb += [macro.x.eq(self.x), macro.sense.eq(self.sense), self.valid.eq(macro.valid),
-                     self.readout.eq(macro.readout), self.rb_data.eq(macro.rd_data)]
+        m.d.comb += [macro.x.eq(port.x), macro.sense.eq(port.sense), port.valid.eq(macro.valid),
+                     port.readout.eq(macro.readout), port.rb_data.eq(macro.rd_data)]
         if self.layer.readout == "sense_amp_1bit":
-            m.d.comb += macro.reference.eq(self.reference)
+            m.d.comb += macro.reference.eq(port.reference)
         if self.trace:
-            m.d.comb += self.trace_sums.eq(macro.trace_sums)
+            m.d.comb += port.trace_sums.eq(macro.trace_sums)
 
-        row = Signal.like(self.prog_row)
-        word = Signal.like(self.prog_data)
+        row = Signal.like(port.prog_row)
+        word = Signal.like(port.prog_data)
         elapsed = Signal(range(self.write_latency + 1))
         writing = Signal()
-        m.d.comb += [macro.wr_row.eq(row), macro.wr_data.eq(word), macro.rd_row.eq(self.prog_row),
-                     self.done.eq(writing & (elapsed == self.write_latency)), macro.wr_en.eq(self.done),
-                     self.busy.eq(writing | self.rb_valid)]
-        m.d.sync += self.rb_valid.eq(0)
-        with m.If(~self.busy & self.prog_en):
-            m.d.sync += [writing.eq(1), elapsed.eq(1), row.eq(self.prog_row), word.eq(self.prog_data)]
-        with m.Elif(~self.busy & self.rb_en):
+        m.d.comb += [macro.wr_row.eq(row), macro.wr_data.eq(word), macro.rd_row.eq(port.prog_row),
+                     port.done.eq(writing & (elapsed == self.write_latency)), macro.wr_en.eq(port.done),
+                     port.busy.eq(writing | port.rb_valid)]
+        m.d.sync += port.rb_valid.eq(0)
+        with m.If(~port.busy & port.prog_en):
+            m.d.sync += [writing.eq(1), elapsed.eq(1), row.eq(port.prog_row), word.eq(port.prog_data)]
+        with m.Elif(~port.busy & port.rb_en):
             m.d.comb += macro.rd_en.eq(1)
-            m.d.sync += self.rb_valid.eq(1)
-        with m.If(self.done):
+            m.d.sync += port.rb_valid.eq(1)
+        with m.If(port.done):
             m.d.sync += writing.eq(0)
         with m.Elif(writing):
             m.d.sync += elapsed.eq(elapsed + 1)

@@ -1,4 +1,5 @@
-"""Register file: decodes the register table of spinaps/regmap.py (docs/spec.md section 9)."""
+"""Register file: decodes the register table of spinaps/regmap.py (docs/spec.md section 9), and the
+decoder every register table shares (:func:`decode_registers`)."""
 
 from amaranth import Array, Cat, Module, Mux, Signal, signed
 from amaranth.lib import wiring
@@ -11,7 +12,7 @@ from .axi_lite import RegisterBusSignature
 from .control import COUNTER_WIDTH, CommandSignature
 from .datapath import HostPixelSignature, HostProgramSignature, SettingsSignature
 
-__all__ = ["RegisterFile"]
+__all__ = ["RegisterFile", "decode_registers"]
 
 
 class RegisterFile(wiring.Component):
@@ -131,61 +132,79 @@ class RegisterFile(wiring.Component):
                 raise AssertionError(f"no write action for {r.name}")
 
         # -- decode, in the cycle of the strobe
-        addr, wdata = bus.addr, bus.wdata
-        locked = cmd.busy | prog_busy
-        err = Signal()
-        m.d.comb += bus.err.eq(err)
-
-        def index_of(r):
-            return addr[2:r.size.bit_length() - 1] if r.count > 1 else 0
-
-        def hit(r):
-            # Arrays are aligned to their size (a power of two): the high bits select, the low ones index.
-            selected = (addr >> (r.size.bit_length() - 1)) == (r.offset >> (r.size.bit_length() - 1))
-            return selected & (index_of(r) < r.count) if r.count > 1 and r.count < r.size // 4 else selected
-
-        def fields_ok(r):
-            ok = [(wdata & r.unused_bits) == 0]
-            for f in r.fields:
-                value = wdata[f.lsb:f.lsb + f.width]
-                value = value.as_signed() if f.signed else value
-                if f.lo > (-(1 << (f.width - 1)) if f.signed else 0):
-                    ok.append(value >= f.lo)
-                if f.hi < ((1 << (f.width - 1)) - 1 if f.signed else (1 << f.width) - 1):
-                    ok.append(value <= f.hi)
-            return Cat(*ok).all()
-
-        misaligned = addr[:2] != 0
-        with m.If(bus.re):
-            with m.If(misaligned):
-                m.d.comb += err.eq(1)
-            for r in self.registers:
-                with m.Elif(hit(r)):
-                    if r.access == "WO":
-                        m.d.comb += err.eq(1)
-                    else:
-                        m.d.comb += bus.rdata.eq(read_value(r, index_of(r)))
-            with m.Else():
-                m.d.comb += err.eq(1)
-
-        with m.If(bus.we):
-            with m.If(misaligned | (bus.wstrb != 0b1111)):
-                m.d.comb += err.eq(1)
-            for r in self.registers:
-                with m.Elif(hit(r)):
-                    if r.access == "RO":
-                        m.d.comb += err.eq(1)
-                        continue
-                    refuse = locked if r.locked else 0
-                    if r.name == "CTRL":
-                        refuse = locked & wdata[CTRL_BITS["START"]]
-                    with m.If(~fields_ok(r)):
-                        m.d.comb += err.eq(1)
-                    with m.Elif(refuse):
-                        m.d.comb += err.eq(1)
-                        m.d.sync += refused.eq(refused + 1)
-                    with m.Else():
-                        perform_write(r, index_of(r), wdata)
-            with m.Else():
-                m.d.comb += err.eq(1)
+        decode_registers(m, bus, self.registers, locked=cmd.busy | prog_busy, read_value=read_value,
+                         perform_write=perform_write, refused=refused)
         return m
+
+
+def decode_registers(m: Module, bus, registers, *, locked, read_value, perform_write, refused) -> None:
+    """Decode a register table (:class:`spinaps.regmap.Register`, placed) on a register bus, in the cycle of
+    the strobe: the rules of docs/spec.md section 9, for every register map.
+
+    A read of an RW or RO register answers ``read_value(register, index)``; a write to an RW or WO register
+    whose value has no bit outside the register's fields and every field in range calls
+    ``perform_write(register, index, wdata)`` (which adds the statements). Anything else — an address not in
+    the table, a misaligned address, a partial write strobe, a read of a WO or a write of an RO register, a
+    value out of range — answers SLVERR and changes nothing. While ``locked``, a write to a register marked
+    ``locked``, or one that sets the START field of a register that is not, is refused with SLVERR and
+    counted in ``refused``. Arrays are aligned to their size (a power of two): the high address bits select,
+    the low ones index.
+    """
+    addr, wdata = bus.addr, bus.wdata
+    err = Signal()
+    m.d.comb += bus.err.eq(err)
+
+    def index_of(r):
+        return addr[2:r.size.bit_length() - 1] if r.count > 1 else 0
+
+    def hit(r):
+        selected = (addr >> (r.size.bit_length() - 1)) == (r.offset >> (r.size.bit_length() - 1))
+        return selected & (index_of(r) < r.count) if r.count > 1 and r.count < r.size // 4 else selected
+
+    def fields_ok(r):
+        ok = [(wdata & r.unused_bits) == 0]
+        for f in r.fields:
+            value = wdata[f.lsb:f.lsb + f.width]
+            value = value.as_signed() if f.signed else value
+            if f.lo > (-(1 << (f.width - 1)) if f.signed else 0):
+                ok.append(value >= f.lo)
+            if f.hi < ((1 << (f.width - 1)) - 1 if f.signed else (1 << f.width) - 1):
+                ok.append(value <= f.hi)
+        return Cat(*ok).all()
+
+    def refusal(r):
+        if r.locked:
+            return locked
+        start = next((f for f in r.fields if f.name == "START"), None)
+        return locked & wdata[start.lsb] if start is not None else 0
+
+    misaligned = addr[:2] != 0
+    with m.If(bus.re):
+        with m.If(misaligned):
+            m.d.comb += err.eq(1)
+        for r in registers:
+            with m.Elif(hit(r)):
+                if r.access == "WO":
+                    m.d.comb += err.eq(1)
+                else:
+                    m.d.comb += bus.rdata.eq(read_value(r, index_of(r)))
+        with m.Else():
+            m.d.comb += err.eq(1)
+
+    with m.If(bus.we):
+        with m.If(misaligned | (bus.wstrb != 0b1111)):
+            m.d.comb += err.eq(1)
+        for r in registers:
+            with m.Elif(hit(r)):
+                if r.access == "RO":
+                    m.d.comb += err.eq(1)
+                    continue
+                with m.If(~fields_ok(r)):
+                    m.d.comb += err.eq(1)
+                with m.Elif(refusal(r)):
+                    m.d.comb += err.eq(1)
+                    m.d.sync += refused.eq(refused + 1)
+                with m.Else():
+                    perform_write(r, index_of(r), wdata)
+        with m.Else():
+            m.d.comb += err.eq(1)

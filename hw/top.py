@@ -13,7 +13,18 @@ from .control import ControlUnit
 from .datapath import Datapath, with_trace
 from .regfile import RegisterFile
 
-__all__ = ["Accelerator"]
+__all__ = ["Accelerator", "bus_front_end"]
+
+
+def bus_front_end(m: Module, s_axil, registers):
+    """Add the AXI4-Lite slave in front of a register file (``registers``, with a ``bus`` member taking
+    RegisterBusSignature) to ``m``, as submodules ``axi`` and ``registers``; ``s_axil`` is the top level's
+    slave port. Returns the register file."""
+    m.submodules.axi = axi = AxiLiteSlave(addr_width=ADDRESS_BITS)
+    m.submodules.registers = registers
+    connect(m, wiring.flipped(s_axil), axi.bus)
+    connect(m, axi.reg, registers.bus)
+    return registers
 
 
 class Accelerator(wiring.Component):
@@ -49,13 +60,10 @@ class Accelerator(wiring.Component):
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        m.submodules.axi = axi = AxiLiteSlave(addr_width=ADDRESS_BITS)
-        m.submodules.registers = registers = RegisterFile(config=c, bias_init=self.bias_init)
+        registers = bus_front_end(m, self.s_axil, RegisterFile(config=c, bias_init=self.bias_init))
         m.submodules.control = control = ControlUnit(config=c)
         m.submodules.datapath = datapath = Datapath(config=c, mapping=self.mapping, macro_init=self.macro_init,
                                                     trace=self.has_trace)
-        connect(m, wiring.flipped(self.s_axil), axi.bus)
-        connect(m, axi.reg, registers.bus)
         connect(m, control.datapath, datapath.control)
         connect(m, registers.settings, datapath.settings)
         connect(m, registers.program, datapath.program)

@@ -1,7 +1,11 @@
-"""``python -m model``: train the GLM-SNN and evaluate the bit-exact golden model.
+"""``python -m model``: train the network of the configuration's architecture and evaluate the bit-exact golden model.
 
     python -m model train [--config FILE] --out WEIGHTS
     python -m model eval --weights WEIGHTS [--config FILE] [--json OUT.json] [--plot OUT.png]
+
+With ``architecture: bsnn_if`` the weights file is a bsnn network file (model/bsnn.py) trained by
+model/bsnn_train.py, with its training history (the golden-model accuracy of each phase) beside it as
+``WEIGHTS.history.json``.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ def main(argv=None) -> int:
     from .data import load_dataset
 
     data = load_dataset(config)
+    if config.architecture == "bsnn_if":
+        return _bsnn(args, config, data)
     if args.command == "train":
         from .train import train
         from .weights import save_weights
@@ -77,6 +83,41 @@ def main(argv=None) -> int:
     if args.plot:
         plot_accuracy(report, args.plot)
         print(f"wrote {args.plot}")
+    return 0
+
+
+def _bsnn(args, config, data) -> int:
+    """``train`` and ``eval`` of the bsnn_if family."""
+    from pathlib import Path
+
+    from spinaps.contract import image_seeds
+
+    from .bsnn import load_network, run_bsnn, save_network
+
+    if args.command == "train":
+        from .bsnn_train import train_bsnn
+
+        result = train_bsnn(config, data=data, progress=args.progress if args.progress is not None
+                            else sys.stderr.isatty(), log=lambda line: print(f"{PROG}: {line}", flush=True))
+        save_network(args.out, result.network, config)
+        history = dict(result.history, config=config.to_dict())
+        atomic_write_text(Path(args.out).with_suffix(".history.json"), json.dumps(history, indent=2) + "\n")
+        print(f"wrote {args.out} and its training history; trained on {len(data.train_y)} {data.name} samples in "
+              f"{history['train_seconds']:.0f} s")
+        return 0
+    if not 1 <= args.seeds <= 1000:
+        raise ConfigError(f"--seeds = {args.seeds} is out of range (allowed: 1..1000)")
+    network = load_network(args.weights, config)
+    n = len(data.test_y)
+    accuracies = [float((run_bsnn(config, network, data.test_x, seed_encoder=image_seeds(
+        config.seed_encoder, n, run=run, width=config.lfsr_width)).decision == data.test_y).mean())
+        for run in range(args.seeds)]
+    report = {"weights": str(args.weights), "test_samples": n, "seeds": args.seeds,
+              "accuracy": sum(accuracies) / len(accuracies), "accuracy_by_seed": accuracies}
+    print(f"golden-model test accuracy {report['accuracy']:.2%} ({n} {data.name} test images, {args.seeds} seeds)")
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=2) + "\n")
+        print(f"wrote {args.json}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Bit-exact golden model of the bsnn_if accelerator (docs/spec_bsnn.md), vectorised over a batch.
+"""Bit-exact golden model of the bsnn_if accelerator (docs/spec.md section 13), vectorised over a batch.
 
 One inference of an image: for t = 1 .. T (the T_STEPS register, default ``time_steps``), the
 rate encoder turns the pixels into the binary input vector x[t]; the hidden layer's macro senses
@@ -20,15 +20,15 @@ from pathlib import Path
 import numpy as np
 
 from spinaps.atomic import atomic_write_bytes
+from spinaps.bsnn_contract import BsnnInit, BsnnParams, bsnn_params, encoder_seed, row_word
 from spinaps.config import Config, ConfigError
 
-from .bsnn_params import BsnnParams, bsnn_params
 from .if_neuron import NeuronParams, if_step
 from .imc_macro import column_sums, combine_subarrays, read_columns
-from .lfsr import LfsrArray, tile_seed
+from .lfsr import LfsrArray
 
 __all__ = ["BsnnNetwork", "BsnnResult", "NetworkError", "save_network", "load_network", "encoder_seeds",
-           "encode_bsnn", "run_bsnn", "decide_bsnn", "random_network", "SHAPE_FIELDS"]
+           "encode_bsnn", "run_bsnn", "decide_bsnn", "random_network", "SHAPE_FIELDS", "network_init"]
 
 FORMAT = "spinaps-bsnn-network-1"
 #: Fields a network file must agree on with the configuration that loads it.
@@ -136,11 +136,19 @@ def random_network(config: Config, seed: int) -> BsnnNetwork:
     return BsnnNetwork(bits=tuple(bits), neurons=tuple(neurons))
 
 
+def network_init(network: BsnnNetwork) -> BsnnInit:
+    """What a design generated with ``network`` holds from reset (:class:`spinaps.bsnn_contract.BsnnInit`)."""
+    return BsnnInit(rows=tuple(tuple(row_word(row) for row in bits) for bits in network.bits),
+                    threshold=tuple(tuple(int(v) for v in n.threshold) for n in network.neurons),
+                    bias=tuple(tuple(int(v) for v in n.bias) for n in network.neurons),
+                    negate=tuple(tuple(int(v) for v in n.negate) for n in network.neurons))
+
+
 def encoder_seeds(seed_encoder, config: Config) -> np.ndarray:
-    """Encoder LFSR seeds ``(batch, S_hidden)``: subarray s gets ``tile_seed(SEED_ENCODER, s)``."""
+    """Encoder LFSR seeds ``(batch, S_hidden)``: subarray s gets ``encoder_seed(SEED_ENCODER, s)``."""
     seeds = np.atleast_1d(np.asarray(seed_encoder, dtype=np.int64))
     subarrays = bsnn_params(config).hidden.subarrays
-    return np.array([[tile_seed(int(seed), s, config.lfsr_width) for s in range(subarrays)] for seed in seeds],
+    return np.array([[encoder_seed(int(seed), s, config.lfsr_width) for s in range(subarrays)] for seed in seeds],
                     dtype=np.uint64)
 
 
@@ -203,6 +211,18 @@ def decide_bsnn(score, potential) -> np.ndarray:
     return masked.argmax(axis=1)
 
 
+def _check_inputs(config: Config, pixels, seed_encoder) -> None:
+    """Refuse what the bus would refuse (SLVERR): pixels or seeds out of their registers' range."""
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 2 or pixels.shape[1] != config.n_inputs:
+        raise ConfigError(f"pixels have shape {pixels.shape}, expected (images, {config.n_inputs})")
+    for name, values, hi in (("pixel", pixels, (1 << config.pixel_bits) - 1),
+                             ("seed_encoder", np.atleast_1d(np.asarray(seed_encoder)), (1 << config.lfsr_width) - 1)):
+        bad = values[(values < 0) | (values > hi)]
+        if bad.size:
+            raise ConfigError(f"{name} = {int(bad.flat[0])} is out of range (allowed: 0..{hi})")
+
+
 def run_bsnn(config: Config, network: BsnnNetwork, pixels, *, seed_encoder, steps: int | None = None,
              references=(0, 0)) -> BsnnResult:
     """Run the golden model on a batch of images.
@@ -228,6 +248,7 @@ def run_bsnn(config: Config, network: BsnnNetwork, pixels, *, seed_encoder, step
     if not 1 <= steps <= config.time_steps:
         raise ConfigError(f"steps = {steps} is out of range (allowed: 1..{config.time_steps})")
     network.check(config)
+    _check_inputs(config, pixels, seed_encoder)
     x = encode_bsnn(pixels, seed_encoder, config, steps=steps)
     batch = x.shape[0]
     per_layer = {k: [] for k in ("sums", "readout", "current", "potential", "pre_reset", "spike")}

@@ -8,7 +8,7 @@ here in five lines because its reset must be exactly the hardware's (snnTorch's 
 the reset by default and scales graded spikes). Both are optional extras (requirements-bsnn.txt,
 installed by scripts/setup.sh); the golden model and the hardware do not need them.
 
-The network (docs/spec_bsnn.md section 1): inputs -> hidden IF layer -> output IF layer. Per layer:
+The network (docs/spec.md section 13.1): inputs -> hidden IF layer -> output IF layer. Per layer:
 
 1. binary weights ``sign(w)`` of latent real weights (straight-through estimator, latent clipped to
    [-1, 1]);
@@ -37,8 +37,10 @@ import numpy as np
 
 from spinaps.config import Config
 
+from spinaps.bsnn_contract import LayerParams, bsnn_params
+from spinaps.contract import image_seeds
+
 from .bsnn import BsnnNetwork, run_bsnn
-from .bsnn_params import LayerParams, bsnn_params
 from .if_neuron import NeuronParams
 
 __all__ = ["TrainResult", "train_bsnn", "fold_batch_norm", "evaluate_network", "round_half_up"]
@@ -76,8 +78,6 @@ def fold_batch_norm(*, mean, var, gamma, beta, eps: float, frac_bits: int, thres
 
 def evaluate_network(config: Config, network: BsnnNetwork, pixels, labels, *, run: int = EVAL_RUN) -> float:
     """Test accuracy of the golden model (image n gets SEED_ENCODER ``image_seeds(seed_encoder)[n]``)."""
-    from .golden import image_seeds
-
     seeds = image_seeds(config.seed_encoder, len(pixels), run=run, width=config.lfsr_width)
     result = run_bsnn(config, network, pixels, seed_encoder=seeds)
     return float(np.mean(result.decision == np.asarray(labels)))
@@ -198,7 +198,7 @@ def train_bsnn(config: Config, *, data=None, progress: bool = True, log=None) ->
     config : Config
         ``architecture: bsnn_if``; its readout decides whether the 1-bit fine-tuning runs.
     data : model.data.Dataset, optional
-        Default: :func:`model.bsnn_data.load_bsnn_dataset`.
+        Default: :func:`model.data.load_dataset`.
     progress : bool
         Show a tqdm progress bar over epochs.
     log : callable, optional
@@ -215,12 +215,12 @@ def train_bsnn(config: Config, *, data=None, progress: bool = True, log=None) ->
     import torch
     from tqdm import tqdm
 
-    from .bsnn_data import load_bsnn_dataset
+    from .data import load_dataset
 
     log = log or (lambda line: None)
     torch.manual_seed(config.train_seed)
     started = time.perf_counter()
-    data = load_bsnn_dataset(config) if data is None else data
+    data = load_dataset(config) if data is None else data
     params = bsnn_params(config)
     exact_config = config.replace(readout="exact")
     exact_forward = _Forward(exact_config, torch)

@@ -1,4 +1,4 @@
-"""Golden model of the integrate-and-fire neurons with a dynamic threshold (docs/spec_bsnn.md section 4;
+"""Golden model of the integrate-and-fire neurons with a dynamic threshold (docs/spec.md section 13.4;
 hardware: hw/if_neuron.py).
 
 All quantities are integers in units of ``2**-F`` (F = ``membrane_frac_bits``). A neuron c has a
@@ -9,7 +9,7 @@ threshold ``theta[c]`` (1 .. 2**threshold_bits - 1), a per-step bias ``bias[c]``
     spike = v' >= theta[c]
     v     = v' - theta[c]  (reset_mode subtract)  or  0  (reset_mode zero)    if spike, else v'
 
-Membranes start at 0 at the start of every inference. No step can overflow (bsnn_params).
+Membranes start at 0 at the start of every inference. No step can overflow (spinaps.bsnn_contract).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spinaps.bsnn_contract import RESET_MODES
 from spinaps.config import ConfigError
 
-__all__ = ["NeuronParams", "if_step", "RESET_MODES"]
-
-RESET_MODES = ("subtract", "zero")
+__all__ = ["NeuronParams", "if_step"]
 
 
 @dataclass(frozen=True)

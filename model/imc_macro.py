@@ -1,5 +1,5 @@
 """Golden model of one layer's IMC macro: binary STT-RAM subarrays, their column sums, the exact or
-1-bit readout and the digital combination of the subarrays (docs/spec_bsnn.md sections 2-3;
+1-bit readout and the digital combination of the subarrays (docs/spec.md sections 13.2-13.3;
 hardware: hw/imc_macro.py).
 
 Weights are +1/-1. Weight w[j, c] (input j, column c) is stored as one bit ``b = (w + 1) / 2`` in a
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bsnn_params import LayerParams
+from spinaps.bsnn_contract import LayerParams
 
 __all__ = ["ImcMacro", "column_sums", "read_columns", "combine_subarrays", "weights_from_bits"]
 

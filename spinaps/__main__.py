@@ -12,7 +12,7 @@ from pathlib import Path
 from .atomic import atomic_write_text
 from .cli import ArgumentParser, command
 from .config import Config, reference_markdown
-from .regmap import regmap_markdown
+from .regmap import registers_markdown, regmap_markdown
 
 PROG = "python -m spinaps"
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,16 @@ def readme_with_reference(text: str) -> str:
     return _replace_block(text, "config-reference", reference_markdown())
 
 
+#: The bsnn_if configuration whose register map docs/spec.md section 13.8 shows.
+BSNN_SPEC_CONFIG = {"architecture": "bsnn_if", "readout": "sense_amp_1bit"}
+
+
 def spec_with_register_map(text: str) -> str:
-    return _replace_block(text, "register-map", regmap_markdown(Config()))
+    from .bsnn_regmap import register_map as bsnn_register_map
+
+    text = _replace_block(text, "register-map", regmap_markdown(Config()))
+    return _replace_block(text, "bsnn-register-map",
+                          registers_markdown(bsnn_register_map(Config(**BSNN_SPEC_CONFIG))))
 
 
 @command(PROG)

@@ -193,10 +193,10 @@ class Config:
                                     doc="D, the early deadline of the latency-aware term (steps).")
     lr_schedule: str = setting("cosine", group="training", choices=("cosine", "constant"),
                                doc="Learning rate over each phase: cosine decay to 1 % of it, or constant.")
-    # -- in-memory binary SNN family (docs/spec_bsnn.md)
+    # -- in-memory binary SNN family (docs/spec.md section 13)
     architecture: str = setting("glm_first_to_spike", group="imc", choices=("glm_first_to_spike", "bsnn_if"),
                                 doc="Accelerator family: the SpinAPS-style GLM first-to-spike design, or the "
-                                    "STT-BSNN-style in-memory binary SNN with IF neurons (docs/spec_bsnn.md).")
+                                    "STT-BSNN-style in-memory binary SNN with IF neurons (docs/spec.md section 13).")
     readout: str = setting("exact", group="imc", choices=("exact", "sense_amp_1bit"),
                            doc="bsnn_if: how a subarray's column sums are read: an ideal multi-bit ADC (the "
                                "exact integer) or a sense amplifier against a reference (1 bit, ADC-less).")

@@ -4,7 +4,7 @@ regmap.md, the C header, docs/spec.md) and the testbenches drive.
 A register is a word (or an array of words, 4 bytes apart) with an access (RW, RO, WO), a reset
 value and its fields. A write is performed only if every bit outside the register's fields is zero
 and every field holds a value in its range; otherwise it answers SLVERR and changes nothing
-(docs/spec.md section 9). Addresses are assigned by :func:`register_map` from the table's order —
+(docs/spec.md section 9). Addresses are assigned by :func:`allocate` from the table's order —
 scalars first, then each array aligned to its size rounded up to a power of two — and checked for
 overlaps and against the 16-bit address space, so no configuration can make two registers collide.
 """
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 
 from .config import Config, ConfigError
 
-__all__ = ["Field", "Register", "register_map", "regmap_markdown", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS",
+__all__ = ["Field", "Register", "allocate", "register_map", "registers_markdown", "regmap_markdown", "unsigned_field", "ADDRESS_BITS", "ID_VALUE", "STATUS_BITS",
            "CTRL_BITS", "PROG_READ_BACK"]
 
 #: Byte-address width of the AXI4-Lite slave.
@@ -81,7 +81,8 @@ class Register:
         return value & self.unused_bits == 0
 
 
-def _unsigned(name, lsb, width, lo=0, hi=None):
+def unsigned_field(name, lsb, width, lo=0, hi=None):
+    """An unsigned field of ``width`` bits at ``lsb``, ``lo .. hi`` (default: every value of its width)."""
     return Field(name, lsb, width, lo, (1 << width) - 1 if hi is None else hi)
 
 
@@ -89,7 +90,7 @@ def _table(c: Config) -> list[Register]:
     status = ", ".join(f"bit {b} {n}" for n, b in STATUS_BITS.items())
     weights_word = [Field(f"weight{i}", i * c.weight_bits, c.weight_bits, c.weight_min, c.weight_max, signed=True)
                     for i in range(c.weights_per_word)]
-    pixels_word = [_unsigned(f"pixel{i}", i * c.pixel_bits, c.pixel_bits) for i in range(c.pixels_per_word)]
+    pixels_word = [unsigned_field(f"pixel{i}", i * c.pixel_bits, c.pixel_bits) for i in range(c.pixels_per_word)]
     row_bits = max(1, (c.rows_per_tile - 1).bit_length())
     table = [
         Register("ID", "RO", ID_VALUE, "Identifies a spinaps accelerator ('SPNA')."),
@@ -101,19 +102,19 @@ def _table(c: Config) -> list[Register]:
         Register("CTRL", "WO", 0,
                  "START an inference; CLEAR_ERROR (the sticky write error); CLEAR_DONE (also lowers the "
                  "interrupt). START while BUSY or PROG_BUSY is refused.",
-                 tuple(_unsigned(name, bit, 1) for name, bit in CTRL_BITS.items())),
+                 tuple(unsigned_field(name, bit, 1) for name, bit in CTRL_BITS.items())),
         Register("STATUS", "RO", 0, f"{status}."),
-        Register("IRQ_ENABLE", "RW", 0, "Raise irq while DONE.", (_unsigned("enable", 0, 1),)),
+        Register("IRQ_ENABLE", "RW", 0, "Raise irq while DONE.", (unsigned_field("enable", 0, 1),)),
         Register("SEED_ENCODER", "RW", c.seed_encoder, "Encoder LFSR seed (0 loads 1).",
-                 (_unsigned("seed", 0, c.lfsr_width),), locked=True),
+                 (unsigned_field("seed", 0, c.lfsr_width),), locked=True),
         Register("SEED_SPIKE", "RW", c.seed_spike, "Spike LFSR seed (0 loads 1).",
-                 (_unsigned("seed", 0, c.lfsr_width),), locked=True),
-        Register("T_MAX", "RW", c.t_max, "Decision deadline in time steps.", (_unsigned("t_max", 0, 8, lo=1),),
+                 (unsigned_field("seed", 0, c.lfsr_width),), locked=True),
+        Register("T_MAX", "RW", c.t_max, "Decision deadline in time steps.", (unsigned_field("t_max", 0, 8, lo=1),),
                  locked=True),
         Register("POLICY", "RW",
                  int(c.tie_policy == "max_potential") | int(c.timeout_policy == "argmax_potential") << 1,
                  "tie policy (0 lowest_index, 1 max_potential); timeout policy (0 abstain, 1 argmax_potential).",
-                 (_unsigned("tie_max_potential", 0, 1), _unsigned("timeout_argmax", 1, 1)), locked=True),
+                 (unsigned_field("tie_max_potential", 0, 1), unsigned_field("timeout_argmax", 1, 1)), locked=True),
         Register("RESULT_CLASS", "RO", 0, f"Decision of the last inference; {c.n_outputs} = abstained."),
         Register("RESULT_STEP", "RO", 0, "Decision step of the last inference."),
         Register("CYCLES", "RO", 0, "Clock cycles of the last inference, the START write to the decision."),
@@ -127,8 +128,8 @@ def _table(c: Config) -> list[Register]:
         Register("PROG_ROW", "WO", 0,
                  "Program the row in ROW_DATA into macro row `row` of tile `tile` (write-verify), or with "
                  "read_back read that row into ROW_DATA. Input j (tile k, local index l), lag d is row l * tau + d.",
-                 (_unsigned("row", 0, row_bits, hi=c.rows_per_tile - 1),
-                  _unsigned("tile", 16, 8, hi=c.tiles - 1), _unsigned("read_back", 31, 1)), locked=True),
+                 (unsigned_field("row", 0, row_bits, hi=c.rows_per_tile - 1),
+                  unsigned_field("tile", 16, 8, hi=c.tiles - 1), unsigned_field("read_back", 31, 1)), locked=True),
         Register("BIAS", "RW", 0,
                  "Bias of output i (sign-extended). Reset value 0, or the trained bias when generated with weights.",
                  (Field("bias", 0, 32, c.bias_min, c.bias_max, signed=True),), count=c.n_outputs, locked=True),
@@ -146,17 +147,18 @@ def _table(c: Config) -> list[Register]:
     return table
 
 
-def register_map(config: Config) -> list[Register]:
-    """Every register of ``config`` with its address. Every access to an address not listed answers SLVERR.
+def allocate(table: list[Register]) -> list[Register]:
+    """Addresses for a register table, in its order: each register at the next multiple of its size
+    (scalars: 4 bytes; arrays: their size rounded up to a power of two), then checked for overlaps and
+    against the 16-bit address space. The one allocator of every register map (GLM and bsnn_if).
 
     Raises
     ------
     ConfigError
-        If the registers do not fit the 16-bit address space (cannot happen within the configuration's
-        limits; checked so that a change to those limits cannot silently overlap registers).
+        If two registers overlap or the map does not fit the address space.
     """
     placed, address = [], 0
-    for register in _table(config):
+    for register in table:
         address = -(-address // register.size) * register.size        # align to the register's own size
         placed.append(replace(register, offset=address))
         address += register.size
@@ -170,15 +172,32 @@ def register_map(config: Config) -> list[Register]:
     return placed
 
 
+def register_map(config: Config) -> list[Register]:
+    """Every register of ``config`` with its address (:func:`allocate`). Every access to an address not listed
+    answers SLVERR.
 
-def regmap_markdown(config: Config) -> str:
-    """The register map as a Markdown table (regmap.md of a generated design; docs/spec.md carries the default's)."""
+    Raises
+    ------
+    ConfigError
+        If the registers do not fit the 16-bit address space (cannot happen within the configuration's
+        limits; checked so that a change to those limits cannot silently overlap registers).
+    """
+    return allocate(_table(config))
+
+
+def registers_markdown(registers: list[Register]) -> str:
+    """A register map as a Markdown table."""
     lines = ["| offset | name | access | reset | fields (a write outside them, or out of range, is refused) | "
              "description |", "|---|---|---|---|---|---|"]
-    for r in register_map(config):
+    for r in registers:
         where = f"0x{r.offset:04X}" if r.count == 1 else f"0x{r.offset:04X} + 4·i, i < {r.count}"
         fields = "; ".join(f.describe() for f in r.fields) or "—"
         lock = " Locked while BUSY or PROG_BUSY." if r.locked else ""
         lines.append(f"| {where} | {r.name} | {r.access} | 0x{r.reset & 0xFFFFFFFF:X} | {fields} | "
                      f"{r.description}{lock} |")
     return "\n".join(lines) + "\n"
+
+
+def regmap_markdown(config: Config) -> str:
+    """The register map as a Markdown table (regmap.md of a generated design; docs/spec.md carries the default's)."""
+    return registers_markdown(register_map(config))

@@ -2,27 +2,76 @@
 
 hw.imc_macro.ImcController (with its ImcMacro) against model.imc_macro, hw.if_neuron.IfNeuronArray
 against model.if_neuron.if_step, hw.bsnn_encoder against model.bsnn.encode_bsnn, and the whole
-hw.bsnn_top.BsnnAccelerator against model.bsnn.run_bsnn per step and per neuron.
+hw.bsnn_top.BsnnAccelerator (AXI4-Lite, register file, datapath) against model.bsnn.run_bsnn per step
+and per neuron, and against the register table's rules (spinaps.bsnn_regmap).
 """
 
 import numpy as np
 import pytest
 from amaranth import Module, ResetInserter, Signal, Value
 from amaranth_sim import simulate
-from test_hw_top import OKAY, SLVERR, Bus
 
+from hw.axi_lite import RESP_OKAY as OKAY
+from hw.axi_lite import RESP_SLVERR as SLVERR
 from hw.bsnn_encoder import SubarrayRateEncoder
-from hw.bsnn_regmap import CTRL_START, PROG_LAYER_SHIFT, PROG_READ_BACK, STATUS_BITS, register_map
-from hw.bsnn_top import BsnnAccelerator, row_words_of
+from hw.bsnn_top import BsnnAccelerator
 from hw.if_neuron import IfNeuronArray
 from hw.imc_macro import ImcController
 from hw.params import ParameterError
-from model.bsnn import encode_bsnn, random_network, run_bsnn
-from model.bsnn_params import bsnn_params
+from model.bsnn import encode_bsnn, network_init, random_network, run_bsnn
 from model.if_neuron import NeuronParams, if_step
 from model.imc_macro import ImcMacro as GoldenMacro
+from spinaps.bsnn_contract import bsnn_params, pixel_words, prog_row, row_word
+from spinaps.bsnn_regmap import CTRL_BITS, PROG_READ_BACK, STATUS_BITS, register_map
 from spinaps.config import Config
 from verif.bsnn_bench import TRACED, unpack
+
+CTRL_START = 1 << CTRL_BITS["START"]
+
+
+class Bus:
+    """A minimal AXI4-Lite master on the top level's ``s_axil`` (one transaction at a time)."""
+
+    def __init__(self, dut, ctx):
+        self.bus, self.ctx = dut.s_axil, ctx
+
+    async def _handshake(self, pairs):
+        ctx, pending = self.ctx, list(pairs)
+        while pending:
+            done = [(valid, ready) for valid, ready in pending if ctx.get(valid) and ctx.get(ready)]
+            await ctx.tick()
+            for valid, ready in done:
+                ctx.set(valid, 0)
+                pending.remove((valid, ready))
+
+    async def write(self, addr, value):
+        ctx, bus = self.ctx, self.bus
+        ctx.set(bus.awaddr, addr)
+        ctx.set(bus.wdata, value & 0xFFFFFFFF)
+        ctx.set(bus.wstrb, 0xF)
+        ctx.set(bus.awvalid, 1)
+        ctx.set(bus.wvalid, 1)
+        await self._handshake([(bus.awvalid, bus.awready), (bus.wvalid, bus.wready)])
+        while not ctx.get(bus.bvalid):
+            await ctx.tick()
+        resp = ctx.get(bus.bresp)
+        ctx.set(bus.bready, 1)
+        await ctx.tick()
+        ctx.set(bus.bready, 0)
+        return resp
+
+    async def read(self, addr):
+        ctx, bus = self.ctx, self.bus
+        ctx.set(bus.araddr, addr)
+        ctx.set(bus.arvalid, 1)
+        await self._handshake([(bus.arvalid, bus.arready)])
+        while not ctx.get(bus.rvalid):
+            await ctx.tick()
+        value, resp = ctx.get(bus.rdata), ctx.get(bus.rresp)
+        ctx.set(bus.rready, 1)
+        await ctx.tick()
+        ctx.set(bus.rready, 0)
+        return value, resp
 
 
 def small(**changes):
@@ -51,14 +100,14 @@ def test_macro_matches_golden(readout):
     async def bench(ctx):
         for j in range(layer.inputs):                                  # program every row
             golden.program_row(j, bits[j])
-            ctx.set(dut.prog_row, j)
-            ctx.set(dut.prog_data, row_words_of(bits[j:j + 1])[0])
-            ctx.set(dut.prog_en, 1)
+            ctx.set(dut.port.prog_row, j)
+            ctx.set(dut.port.prog_data, row_word(bits[j]))
+            ctx.set(dut.port.prog_en, 1)
             await ctx.tick()
-            ctx.set(dut.prog_en, 0)
+            ctx.set(dut.port.prog_en, 0)
             busy = 0
-            while not ctx.get(dut.done):
-                assert ctx.get(dut.busy)
+            while not ctx.get(dut.port.done):
+                assert ctx.get(dut.port.busy)
                 busy += 1
                 await ctx.tick()
             assert busy == 2                                           # cycles 1 .. 3, done in 3
@@ -67,28 +116,28 @@ def test_macro_matches_golden(readout):
         await ctx.tick()
         ctx.set(rst, 0)
         for j in (0, layer.inputs - 1):
-            ctx.set(dut.prog_row, j)
-            ctx.set(dut.rb_en, 1)
+            ctx.set(dut.port.prog_row, j)
+            ctx.set(dut.port.rb_en, 1)
             await ctx.tick()
-            ctx.set(dut.rb_en, 0)
-            assert ctx.get(dut.rb_valid) and ctx.get(dut.busy)
-            assert ctx.get(dut.rb_data) == row_words_of(golden.read_row(j)[None])[0]
+            ctx.set(dut.port.rb_en, 0)
+            assert ctx.get(dut.port.rb_valid) and ctx.get(dut.port.busy)
+            assert ctx.get(dut.port.rb_data) == row_word(golden.read_row(j))
             await ctx.tick()
         for x, reference in zip(vectors, references):
             sums, readout_want = golden.sense(x[None], reference=reference)
-            ctx.set(dut.x, int("".join("1" if v else "0" for v in reversed(x)), 2))
+            ctx.set(dut.port.x, int("".join("1" if v else "0" for v in reversed(x)), 2))
             if readout == "sense_amp_1bit":
-                ctx.set(dut.reference, reference)
-            ctx.set(dut.sense, 1)
+                ctx.set(dut.port.reference, reference)
+            ctx.set(dut.port.sense, 1)
             await ctx.tick()
-            ctx.set(dut.sense, 0)
-            ctx.set(dut.x, 0)                                          # sampled in the sense cycle only
+            ctx.set(dut.port.sense, 0)
+            ctx.set(dut.port.x, 0)                                          # sampled in the sense cycle only
             for cycle in range(1, layer.sense_cycles + 1):
-                assert ctx.get(dut.valid) == (cycle == layer.sense_cycles)
+                assert ctx.get(dut.port.valid) == (cycle == layer.sense_cycles)
                 if cycle < layer.sense_cycles:
                     await ctx.tick()
-            got_sums = [ctx.get(dut.trace_sums[i]) for i in range(layer.subarrays * layer.columns)]
-            got_readout = [ctx.get(dut.readout[i]) for i in range(layer.subarrays * layer.columns)]
+            got_sums = [ctx.get(dut.port.trace_sums[i]) for i in range(layer.subarrays * layer.columns)]
+            got_readout = [ctx.get(dut.port.readout[i]) for i in range(layer.subarrays * layer.columns)]
             assert got_sums == sums[0].ravel().tolist()
             assert got_readout == readout_want[0].ravel().tolist()
             await ctx.tick()
@@ -212,19 +261,16 @@ def inference_bench(config, network, pixels, seeds, *, results):
     async def bench(ctx):
         bus = Bus(dut, ctx)
         for n, image in enumerate(pixels):
-            words = [0] * p.pixel_words
-            for j, value in enumerate(image):
-                words[j // p.pixels_per_word] |= int(value) << (j % p.pixels_per_word * config.pixel_bits)
-            for w, word in enumerate(words):
+            for w, word in enumerate(pixel_words(config, image)):
                 assert await bus.write(reg["PIXEL"] + 4 * w, word) == OKAY
             assert await bus.write(reg["SEED_ENCODER"], int(seeds[n])) == OKAY
             assert await bus.write(reg["IRQ_ENABLE"], 1) == OKAY
             assert await bus.write(reg["CTRL"], CTRL_START) == OKAY
             steps = []
             for _ in range(20000):
-                if ctx.get(dut.trace_step):
-                    steps.append({name: ctx.get(Value.cast(getattr(dut, f"trace_{name}"))) for name in TRACED} | {
-                        "t": ctx.get(dut.trace_t)})
+                if ctx.get(dut.trace.step):
+                    steps.append({name: ctx.get(Value.cast(getattr(dut.trace, name))) for name in TRACED} | {
+                        "t": ctx.get(dut.trace.t)})
                 if ctx.get(dut.irq):
                     break
                 await ctx.tick()
@@ -235,7 +281,7 @@ def inference_bench(config, network, pixels, seeds, *, results):
             results.append(record)
             assert await bus.write(reg["CTRL"], 1 << 2) == OKAY
 
-    dut = BsnnAccelerator(config=config, network=network, trace=True)
+    dut = BsnnAccelerator(config=config, init=network_init(network), trace=True)
     return dut, bench
 
 
@@ -286,7 +332,7 @@ def test_top_programming_and_bus_errors():
     async def bench(ctx):
         bus = Bus(dut, ctx)
         row = [1, 0, 1, 1, 0, 1]
-        assert await bus.write(reg["ROW_DATA"], row_words_of([row])[0]) == OKAY
+        assert await bus.write(reg["ROW_DATA"], row_word(row)) == OKAY
         assert await bus.write(reg["PROG_ROW"], 7) == OKAY                         # hidden row 7
         while (await bus.read(reg["STATUS"]))[0] >> STATUS_BITS["PROG_BUSY"] & 1:
             pass
@@ -294,9 +340,21 @@ def test_top_programming_and_bus_errors():
         assert await bus.write(reg["PROG_ROW"], 7 | PROG_READ_BACK) == OKAY
         while (await bus.read(reg["STATUS"]))[0] >> STATUS_BITS["PROG_BUSY"] & 1:
             pass
-        assert (await bus.read(reg["ROW_DATA"]))[0] == row_words_of([row])[0]
-        # out of range: hidden row 20, output row 6, unknown layer bits
-        for value in (20, 6 | 1 << PROG_LAYER_SHIFT, 1 << (PROG_LAYER_SHIFT + 1)):
+        assert (await bus.read(reg["ROW_DATA"]))[0] == row_word(row)
+        # output row 2 (PROG_ROW 22): written, read back; out of range: row 26 = 20 + 6, bits 16..30
+        output_row = [1, 1, 0]
+        assert await bus.write(reg["ROW_DATA"], row_word(output_row)) == OKAY
+        assert await bus.write(reg["PROG_ROW"], prog_row(p, 1, 2)) == OKAY
+        while (await bus.read(reg["STATUS"]))[0] >> STATUS_BITS["PROG_BUSY"] & 1:
+            pass
+        assert await bus.write(reg["PROG_ROW"], 7 | PROG_READ_BACK) == OKAY
+        while (await bus.read(reg["STATUS"]))[0] >> STATUS_BITS["PROG_BUSY"] & 1:
+            pass
+        assert await bus.write(reg["PROG_ROW"], 22 | PROG_READ_BACK) == OKAY
+        while (await bus.read(reg["STATUS"]))[0] >> STATUS_BITS["PROG_BUSY"] & 1:
+            pass
+        assert (await bus.read(reg["ROW_DATA"]))[0] == row_word(output_row)
+        for value in (26, 1 << 16, 1 << 30):
             assert await bus.write(reg["PROG_ROW"], value) == SLVERR
         assert await bus.write(reg["THRESHOLD_HIDDEN"], 0) == SLVERR
         assert await bus.write(reg["THRESHOLD_HIDDEN"], p.threshold_max + 1) == SLVERR
@@ -304,15 +362,41 @@ def test_top_programming_and_bus_errors():
         assert await bus.write(reg["BIAS_OUTPUT"] + 8, p.bias_min) == OKAY
         assert (await bus.read(reg["BIAS_OUTPUT"] + 8))[0] == p.bias_min & 0xFFFFFFFF
         assert await bus.write(reg["NEGATE_HIDDEN"], 1 << 6) == SLVERR              # only 6 neurons
+        assert await bus.write(reg["NEGATE_HIDDEN"], 0b101) == OKAY
+        assert (await bus.read(reg["NEGATE_HIDDEN"]))[0] == 0b101
         assert await bus.write(reg["REF_HIDDEN"], 9) == SLVERR                      # R = 8
         assert await bus.write(reg["REF_HIDDEN"], -8) == OKAY
         assert (await bus.read(reg["REF_HIDDEN"]))[0] == -8 & 0xFFFFFFFF
         assert await bus.write(reg["T_STEPS"], config.time_steps + 1) == SLVERR
-        last = p.pixel_words - 1                                    # 20 pixels, 8 a word: 4 in the last
-        assert await bus.write(reg["PIXEL"] + 4 * last, 1 << 16) == SLVERR
-        assert await bus.write(reg["PIXEL"] + 4 * last, 0xFFFF) == OKAY
+        last = p.pixel_words - 1                     # 20 pixels, 8 a word: 4 in the last, its other slots ignored
+        assert await bus.write(reg["PIXEL"] + 4 * last, 0xFFFFFFFF) == OKAY
+        assert (await bus.read(reg["PIXEL"]))[1] == SLVERR                          # write-only
         assert (await bus.read(0x0FFC))[1] == SLVERR
         assert await bus.write(reg["ID"], 0) == SLVERR
         assert (await bus.read(reg["ID"]))[0] == 0x42534E4E
+
+    simulate(dut, bench)
+
+
+def test_every_write_is_answered_as_the_register_table_says():
+    """For every writable register of the table (its first and last word), values in and out of its
+    fields: OKAY exactly when spinaps.regmap.Register.write_ok says so (the decoder the GLM map uses)."""
+    config = small(readout="sense_amp_1bit", n_outputs=3, hidden=33)       # NEGATE_HIDDEN: two words
+    registers = [r for r in register_map(config) if r.access != "RO" and r.name not in ("CTRL", "PROG_ROW")]
+    rng = np.random.default_rng(4)
+    cases = []
+    for r in registers:
+        for index in sorted({0, r.count - 1}):
+            values = [0, 1, 0xFFFFFFFF, int(rng.integers(0, 1 << 32))]
+            values += [(f.hi & ((1 << f.width) - 1)) << f.lsb for f in r.fields]
+            values += [((f.lo - 1) & ((1 << f.width) - 1)) << f.lsb for f in r.fields if f.lo > 0 or f.signed]
+            cases += [(r, index, v) for v in values]
+    dut = BsnnAccelerator(config=config, trace=False)
+
+    async def bench(ctx):
+        bus = Bus(dut, ctx)
+        for r, index, value in cases:
+            want = OKAY if r.write_ok(value) else SLVERR
+            assert await bus.write(r.offset + 4 * index, value) == want, (r.name, index, hex(value))
 
     simulate(dut, bench)

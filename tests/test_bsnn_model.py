@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 
 from model.bsnn import BsnnNetwork, NetworkError, encode_bsnn, load_network, random_network, run_bsnn, save_network
-from model.bsnn_params import bsnn_params
 from model.bsnn_train import fold_batch_norm
 from model.if_neuron import NeuronParams, if_step
 from model.imc_macro import column_sums, combine_subarrays, read_columns
+from spinaps.bsnn_contract import bsnn_params, encoder_seed, pixel_words, prog_row, row_word
 from spinaps.config import Config, ConfigError
+from spinaps.contract import SEED_SALT
 
 
 def small(**changes):
@@ -99,18 +100,29 @@ def test_decision_rules_by_hand():
     assert result.steps[0] == first and result.cycles[0] == bsnn_params(fts).inference_cycles(first)
 
 
+def test_golden_model_refuses_what_the_bus_refuses():
+    config = small()
+    network = random_network(config, 1)
+    with pytest.raises(ConfigError, match=r"^pixel = 16 is out of range \(allowed: 0..15\)$"):
+        run_bsnn(config, network, np.full((1, 5), 16), seed_encoder=1)
+    with pytest.raises(ConfigError, match=r"^seed_encoder = 65536 is out of range \(allowed: 0..65535\)$"):
+        run_bsnn(config, network, np.zeros((1, 5), dtype=int), seed_encoder=1 << 16)
+
+
 def test_glm_configuration_is_refused():
     with pytest.raises(ConfigError, match=r"^architecture = 'glm_first_to_spike' is not allowed here"):
         bsnn_params(Config())
 
 
-def test_mnist_subset_split():
-    from model.bsnn_data import load_bsnn_dataset
-
-    data = load_bsnn_dataset(Config(dataset="mnist", n_inputs=784, tiles=16))
-    assert data.train_x.shape == (4000, 784) and data.test_x.shape == (1000, 784)
-    assert np.bincount(data.test_y).tolist() == [100] * 10                # stratified: 20 % of 500 a class
-    assert data.train_x.max() == 255
+def test_contract_layouts_by_hand():
+    """Row words: bit c = column c. PIXEL words: 4-bit pixels, 8 a word. PROG_ROW: hidden rows first.
+    Encoder seeds: subarray 1 of SEED_ENCODER 5 in 16 bits is 5 xor (SEED_SALT mod 2**16)."""
+    assert row_word([1, 0, 1, 1]) == 0b1101
+    assert pixel_words(small(n_inputs=9, subarray_rows=4), [1] * 8 + [15]) == [0x11111111, 0xF]
+    p = bsnn_params(small())
+    assert (prog_row(p, 0, 4), prog_row(p, 1, 0), prog_row(p, 1, 2)) == (4, 5, 7)
+    assert encoder_seed(5, 0, 16) == 5 and encoder_seed(5, 1, 16) == 5 ^ (SEED_SALT & 0xFFFF)
+    assert encoder_seed(SEED_SALT & 0xFFFF, 1, 16) == 1                         # 0 loads 1
 
 
 def test_training_improves_on_chance_and_folds_into_the_hardware_format():

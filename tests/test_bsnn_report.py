@@ -52,23 +52,30 @@ def test_comparison_table_labels_every_row():
     table = comparison_markdown([report, report | {"config": {"readout": "sense_amp_1bit"}}])
     for line in table.splitlines()[2:]:
         kind = line.split("|")[2].strip()
-        assert kind.split()[0] in ("measured", "modelled"), line
+        assert kind.split()[0] in ("measured", "modelled", "simulated", "configuration"), line
     assert "90.00 %" in table and "97.92 %" in table and "176.6" in table
 
 
-def test_flow_refuses_a_glm_configuration(tmp_path):
-    config = tmp_path / "glm.yaml"
-    config.write_text("tiles: 4\n")
-    result = subprocess.run([sys.executable, "-m", "spinaps.bsnn_flow", "run", "--config", str(config)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 2
-    assert result.stderr.strip().endswith("architecture = 'glm_first_to_spike' is not allowed here "
-                                          "(allowed: 'bsnn_if')")
-
-
-def test_flow_compare_writes_markdown(tmp_path):
+def test_flow_compare_refuses_a_bad_report(tmp_path):
     (tmp_path / "bad.json").write_text("{")
-    result = subprocess.run([sys.executable, "-m", "spinaps.bsnn_flow", "compare", str(tmp_path / "bad.json"),
+    result = subprocess.run([sys.executable, "-m", "flow", "compare", str(tmp_path / "bad.json"),
                              "--out", str(tmp_path / "c.md")], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 2 and "not a bsnn report" in result.stderr
+    assert result.returncode == 2 and result.stderr.strip().endswith("bad.json: not a report (JSONDecodeError)")
     assert not (tmp_path / "c.md").exists()
+
+
+def test_three_way_table_labels_every_row():
+    from flow.compare import comparison_table, design_column
+
+    summary = {"architecture": "bsnn_if", "readout": "sense_amp_1bit", "accuracy_golden": 0.9, "accuracy_rtl": 0.91,
+               "simulated_digits": 100, "mismatches": 0, "node_nm": 180, "cycles_per_inference": 724.0,
+               "latency_us": 7.0, "energy_pj_per_inference": 2000.0, "readout_energy_pj_per_inference": 100.0,
+               "tops_per_w": 0.5, "total_area_um2": 2e6, "sops_per_inference": 1000.0,
+               "config": {"dataset": "digits", "n_inputs": 64, "hidden": 64, "n_outputs": 10}}
+    column = design_column(summary, "adcless")
+    assert column["family"] == "ADC-less (1-bit sense amps)" and column["energy"] == "2.00 nJ (readout 0.10)"
+    table = comparison_table([column])
+    assert "176.6" in table and "2–7×" in table and "8.9–24.6×" in table and "97.92 %" in table
+    for line in table.splitlines()[3:]:
+        if line.split("|")[1].strip() not in ("data set and network", "node of the figures"):
+            assert line.split("|")[2].strip(), line                  # every figure says how it was obtained

@@ -29,7 +29,7 @@ from spinaps.config import Config
 from spinaps.contract import decision_cycles, pack_fields, pixel_words, unpack_fields
 from spinaps.regmap import CTRL_BITS, PROG_READ_BACK, STATUS_BITS
 
-__all__ = ["Bench", "InferenceRecord", "compare_inference", "CLOCK_NS"]
+__all__ = ["Bench", "InferenceRecord", "compare_inference", "image_results", "CLOCK_NS"]
 
 CLOCK_NS = 10
 
@@ -52,15 +52,31 @@ class InferenceRecord:
         return {t: self.cycles - 1 - round((last - v["time"]) / CLOCK_NS) for t, v in self.trace.items()}
 
 
+def image_results(*, classes, labels, cycles, steps, problems: list, bad: int, traced: bool) -> dict:
+    """The results.json figures every testbench reports of a run of images (either family): samples,
+    mismatches (images with any), the first messages, accuracy and cycles per inference and per step."""
+    cycles, steps = np.asarray(cycles), np.asarray(steps)
+    return {"samples": len(cycles), "mismatches": bad, "mismatch_messages": problems[:50], "traced": traced,
+            "accuracy": float(np.mean(np.asarray(classes) == np.asarray(labels))),
+            "cycles_per_inference": float(cycles.mean()), "cycles_per_step": float(cycles.sum() / steps.sum()),
+            "steps_per_inference": float(steps.mean())}
+
+
 class Bench:
-    """Drives one generated accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace."""
+    """Drives one generated accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace.
+
+    The clock, reset and register access are those of either family (verif/bsnn_bench.py's
+    ``BsnnBench`` derives from this class); programming and inference are the GLM family's."""
+
+    #: STATUS bits of the register map the bench drives.
+    STATUS_BITS = STATUS_BITS
 
     def __init__(self, dut, *, manifest_path: str | None = None, verbose: bool = False):
         self.dut = dut
         path = Path(manifest_path or os.environ["SPINAPS_MANIFEST"])
         self.manifest = json.loads(path.read_text())
         self.config = Config.from_dict(self.manifest["config"])
-        self.mapping = [tuple(inputs) for inputs in self.manifest["tile_map"]]
+        self.mapping = [tuple(inputs) for inputs in self.manifest.get("tile_map", [])]
         self.has_trace = bool(self.manifest["trace"])
         self.regs = {r["name"]: r for r in self.manifest["registers"]}
         if not verbose:   # cocotbext-axi logs every transaction at INFO
@@ -143,7 +159,7 @@ class Bench:
         return int.from_bytes(result.data, "little"), result.resp
 
     async def status(self, bit: str) -> bool:
-        return bool(await self.read("STATUS") >> STATUS_BITS[bit] & 1)
+        return bool(await self.read("STATUS") >> self.STATUS_BITS[bit] & 1)
 
     # -- weights
 

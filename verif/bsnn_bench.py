@@ -8,26 +8,23 @@ monitor waits for that signal's rising edge (or the interrupt), not for every cl
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cocotb
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, First, ReadOnly, RisingEdge
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
+from cocotb.triggers import First, ReadOnly, RisingEdge
 
-from hw.bsnn_regmap import CTRL_CLEAR_DONE, CTRL_START, PROG_LAYER_SHIFT, PROG_READ_BACK, STATUS_BITS
-from hw.bsnn_top import row_words_of
 from model.bsnn import BsnnNetwork, BsnnResult
-from model.bsnn_params import BsnnParams, bsnn_params
+from spinaps.bsnn_contract import BsnnParams, bsnn_params, pixel_words, prog_row, row_word
+from spinaps.bsnn_regmap import CTRL_BITS, PROG_READ_BACK, STATUS_BITS
 from spinaps.config import Config
 
-__all__ = ["BsnnBench", "InferenceRecord", "compare_bsnn_inference", "unpack", "TRACED"]
+from .bench import Bench
+
+__all__ = ["BsnnBench", "InferenceRecord", "compare_bsnn_inference", "unpack", "TRACED", "CTRL_START",
+           "CTRL_CLEAR_DONE"]
 
 CLOCK_NS = 10
+CTRL_START, CTRL_CLEAR_DONE = 1 << CTRL_BITS["START"], 1 << CTRL_BITS["CLEAR_DONE"]
 #: Trace ports sampled each step (``trace_<name>``) besides ``trace_t``.
 TRACED = ("x", "count") + tuple(f"{layer}_{what}" for layer in ("hidden", "output")
                                 for what in ("sums", "readout", "current", "potential", "spike"))
@@ -53,60 +50,15 @@ def unpack(value: int, width: int, count: int, *, signed: bool) -> list[int]:
     return out
 
 
-class BsnnBench:
-    """Drives one generated bsnn_if accelerator: clock, reset, AXI4-Lite (cocotbext-axi), trace."""
+class BsnnBench(Bench):
+    """Drives one generated bsnn_if accelerator: clock, reset and registers as :class:`verif.bench.Bench`,
+    and the bsnn_if family's programming, image loading and per-step trace."""
+
+    STATUS_BITS = STATUS_BITS
 
     def __init__(self, dut, *, manifest_path: str | None = None):
-        self.dut = dut
-        path = Path(manifest_path or os.environ["SPINAPS_MANIFEST"])
-        self.manifest = json.loads(path.read_text())
-        self.config = Config.from_dict(self.manifest["config"])
+        super().__init__(dut, manifest_path=manifest_path)
         self.params: BsnnParams = bsnn_params(self.config)
-        self.regs = {r["name"]: r for r in self.manifest["registers"]}
-        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
-        for channel in (self.axil.write_if, self.axil.read_if):     # no log line per transaction
-            channel.log.setLevel(logging.WARNING)
-        self.cycle = 0
-        self._row_data = [None] * self.params.row_words
-
-    async def start(self):
-        Clock(self.dut.clk, CLOCK_NS, unit="ns").start()
-        await self.reset()
-
-    async def reset(self, cycles: int = 3):
-        self._row_data = [0] * self.params.row_words
-        self.dut.rst.value = 1
-        await ClockCycles(self.dut.clk, cycles)
-        self.dut.rst.value = 0
-        await RisingEdge(self.dut.clk)
-
-    # -- registers
-
-    def address(self, name: str, index: int = 0) -> int:
-        return self.regs[name]["offset"] + 4 * index
-
-    async def write(self, name: str, value: int, index: int = 0, *, expect: AxiResp | None = AxiResp.OKAY) -> AxiResp:
-        resp = (await self.axil.write(self.address(name, index), (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
-        if expect is not None and resp != expect:
-            raise AssertionError(f"write {name}[{index}] = {value}: {resp.name}, expected {expect.name}")
-        return resp
-
-    async def write_address(self, address: int, value: int) -> AxiResp:
-        return (await self.axil.write(address, (value & 0xFFFFFFFF).to_bytes(4, "little"))).resp
-
-    async def read(self, name: str, index: int = 0, *, signed: bool = False) -> int:
-        result = await self.axil.read(self.address(name, index), 4)
-        if result.resp != AxiResp.OKAY:
-            raise AssertionError(f"read {name}[{index}]: {result.resp.name}")
-        value = int.from_bytes(result.data, "little")
-        return value - (1 << 32) if signed and value >> 31 else value
-
-    async def read_address(self, address: int) -> tuple[int, AxiResp]:
-        result = await self.axil.read(address, 4)
-        return int.from_bytes(result.data, "little"), result.resp
-
-    async def status(self, bit: str) -> bool:
-        return bool(await self.read("STATUS") >> STATUS_BITS[bit] & 1)
 
     # -- network
 
@@ -116,16 +68,16 @@ class BsnnBench:
             pass
 
     async def program_row(self, layer: int, row: int, word: int):
-        for w in range(self.params.row_words):
-            part = word >> (32 * w) & 0xFFFFFFFF
-            if self._row_data[w] != part:
-                await self.write("ROW_DATA", part, w)
-                self._row_data[w] = part
-        await self._row_command(row | layer << PROG_LAYER_SHIFT)
+        parts = [word >> (32 * w) & 0xFFFFFFFF for w in range(self.params.row_words)]
+        writes = [("ROW_DATA", w, part) for w, part in enumerate(parts)
+                  if self._row_data is None or self._row_data[w] != part]
+        await self.write_many(writes)
+        self._row_data = parts
+        await self._row_command(prog_row(self.params, layer, row))
 
     async def read_row(self, layer: int, row: int) -> int:
-        await self._row_command(row | layer << PROG_LAYER_SHIFT | PROG_READ_BACK)
-        self._row_data = [await self.read("ROW_DATA", w) for w in range(self.params.row_words)]
+        await self._row_command(prog_row(self.params, layer, row) | PROG_READ_BACK)
+        self._row_data = await self.read_many([("ROW_DATA", w) for w in range(self.params.row_words)])
         return sum(part << (32 * w) for w, part in enumerate(self._row_data))
 
     async def program_neurons(self, network: BsnnNetwork):
@@ -141,23 +93,22 @@ class BsnnBench:
     async def program_network(self, network: BsnnNetwork):
         """Every weight row of both macros and every neuron register, over the bus."""
         for index, bits in enumerate(network.bits):
-            for row, word in enumerate(row_words_of(bits)):
-                await self.program_row(index, row, word)
+            for row, bits_row in enumerate(bits):
+                await self.program_row(index, row, row_word(bits_row))
         await self.program_neurons(network)
 
     # -- inference
 
     async def load_image(self, pixels, seed_encoder: int):
-        p, b = self.params, self.config.pixel_bits
-        words = [0] * p.pixel_words
-        for j, value in enumerate(pixels):
-            words[j // p.pixels_per_word] |= int(value) << (j % p.pixels_per_word * b)
-        for w, word in enumerate(words):
+        for w, word in enumerate(pixel_words(self.config, pixels)):
             await self.write("PIXEL", word, w)
         await self.write("SEED_ENCODER", int(seed_encoder))
 
     async def _monitor(self, record: InferenceRecord, limit_steps: int):
         dut = self.dut
+        if not self.has_trace:
+            await RisingEdge(dut.irq)
+            return
         for _ in range(limit_steps + 1):
             await First(RisingEdge(dut.trace_step), RisingEdge(dut.irq))
             await ReadOnly()
@@ -189,14 +140,15 @@ class BsnnBench:
         return record
 
 
-def compare_bsnn_inference(config: Config, golden: BsnnResult, n: int, record: InferenceRecord) -> list[str]:
+def compare_bsnn_inference(config: Config, golden: BsnnResult, n: int, record: InferenceRecord, *,
+                           traced: bool = True) -> list[str]:
     """Every difference between the RTL and the golden model for image n, each naming the image, step,
-    layer, subarray and neuron. An empty list means bit-exact."""
+    layer, subarray and neuron (with ``traced``; else the results only). An empty list means bit-exact."""
     p = bsnn_params(config)
     problems = []
     steps = int(golden.steps[n])
     seen = [s["t"] for s in record.steps]
-    if seen != list(range(1, steps + 1)):
+    if traced and seen != list(range(1, steps + 1)):
         problems.append(f"image {n}: RTL traced steps {seen}, golden model 1..{steps}")
     for t, got in enumerate(record.steps[:steps]):
         where = f"image {n}, step {t + 1}"

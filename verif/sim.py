@@ -1,4 +1,5 @@
-"""``python -m verif.sim``: simulate test images on the generated design and compare with the golden model.
+"""``python -m verif.sim``: simulate test images on the generated design and compare with the golden model
+(either family: the configuration's ``architecture`` picks the testbench, verif/test_top.py or verif/test_bsnn.py).
 
     python -m verif.sim [--sim icarus|verilator] [--tiles 8] [--n 100] [--waves] [--no-trace]
                         [--program preloaded|bus] [--config FILE] --weights FILE [--out build/sim]
@@ -29,12 +30,17 @@ def simulate_images(config, *, sim: str, weights, n: int, out, trace: bool = Tru
     VerificationError
         If the results are missing, hold fewer than ``n`` images, or any mismatch.
     """
-    from model.weights import load_weights
+    if config.architecture == "bsnn_if":
+        from model.bsnn import load_network as load_weights
+    else:
+        from model.weights import load_weights
 
     load_weights(weights, config)          # a bad weights file fails here, before any build
     start = time.perf_counter()
+    test_module = "verif.test_bsnn" if config.architecture == "bsnn_if" else "verif.test_top"
     work = run_cocotb(sim=sim, config=config, name=None, testcase="images_match_golden", weights=weights,
-                      program=program, images=n, trace=trace, waves=waves, progress=progress, out_root=out)
+                      program=program, images=n, trace=trace, waves=waves, progress=progress, out_root=out,
+                      test_module=test_module)
     path = work / "results.json"
     if not path.is_file():
         raise VerificationError(f"the simulation wrote no results ({path})")
@@ -66,7 +72,8 @@ def main(argv=None):
                                     trace=args.trace, program=args.program, waves=args.waves,
                                     progress=sys.stderr.isatty())
     for key in ("samples", "mismatches", "accuracy", "cycles_per_inference", "cycles_per_step", "utilization"):
-        print(f"{key}: {results[key]}")
+        if key in results:
+            print(f"{key}: {results[key]}")
     print(f"wrote {work / 'results.json'}")
     if args.waves:
         waves = sorted(p for p in work.rglob("*") if p.suffix in (".fst", ".vcd"))

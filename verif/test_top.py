@@ -32,7 +32,7 @@ from spinaps.atomic import atomic_write_bytes, atomic_write_text
 from spinaps.contract import image_seeds, macro_contents, pack_fields, stream_seed
 from spinaps.regmap import CTRL_BITS
 
-from .bench import Bench, compare_inference, utilization
+from .bench import Bench, compare_inference, image_results, utilization
 from .stimulus import random_network
 
 # cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates (setimmediatevalue, the read
@@ -114,15 +114,8 @@ async def images_match_golden(dut):
     cycles = np.array([r.cycles for r in records])
     steps = np.array([r.result_step for r in records])
     events = np.array([r.events for r in records])
-    result = {
-        "samples": n,
-        "mismatches": bad,
-        "mismatch_messages": problems[:50],
-        "traced": bench.has_trace,
-        "accuracy": float(np.mean([r.result_class == y for r, y in zip(records, labels)])),
-        "cycles_per_inference": float(cycles.mean()),
-        "cycles_per_step": float(cycles.sum() / steps.sum()),
-        "steps_per_inference": float(steps.mean()),
+    result = image_results(classes=[r.result_class for r in records], labels=labels, cycles=cycles, steps=steps,
+                           problems=problems, bad=bad, traced=bench.has_trace) | {
         "sops_per_inference": float(events.mean() * c.n_outputs),
         "utilization": utilization(c, records),
         "simulated_cycles": bench.cycle,

@@ -1,23 +1,37 @@
-"""Every derived fact the bsnn_if golden model and hardware share (docs/spec_bsnn.md).
+"""The facts the bsnn_if hardware (``hw/``) and golden model (``model/``) must share (docs/spec.md section 13).
 
-The configuration (:class:`spinaps.config.Config`, group ``imc``) gives the free parameters; this
-module derives the rest — subarrays per layer, every width, the encoder's parallelism and the
-cycle counts — once, so that ``model/``, ``hw/``, ``gen/``, ``verif/`` and ``synth/`` never
-re-derive them. The generator writes :meth:`BsnnParams.to_dict` into ``manifest.json``.
+The bsnn_if family's twin of :mod:`spinaps.contract`: neither ``hw/`` nor ``model/`` owns it, both
+import it, and neither imports the other (``tests/test_architecture.py``). The configuration
+(:class:`spinaps.config.Config`, group ``imc``) gives the free parameters; this module derives the
+rest once — subarrays per layer, every width, the encoder's parallelism, the cycle counts
+(:func:`bsnn_params`) — and holds the layouts both sides must agree on: the encoder's seeds
+(:func:`encoder_seed`, via :func:`spinaps.contract.stream_seed`), how a row of weight bits and a
+PIXEL word are packed (:func:`row_word`, :func:`pixel_words`), the PROG_ROW numbering of the rows
+of both layers (:func:`prog_row`), the neuron registers' reset values (:func:`default_neurons`) and
+the manifest's timing constants. How a column sum is formed, read and combined, how an IF neuron
+integrates and fires and how the class is decided are implemented twice, independently, and compared
+by the tests. The generator writes :meth:`BsnnParams.to_dict` into ``manifest.json``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from spinaps.config import Config, ConfigError, signed_width
+from .config import Config, ConfigError, signed_width
+from .contract import pack_fields, stream_seed
 
-__all__ = ["LayerParams", "BsnnParams", "bsnn_params", "LAYER_NAMES", "READOUTS", "ceil_div"]
+__all__ = ["LayerParams", "BsnnParams", "BsnnInit", "bsnn_params", "LAYER_NAMES", "READOUTS", "RESET_MODES",
+           "OUTPUT_DECODES", "ceil_div", "unsigned_width", "encoder_seed", "row_word", "pixel_words", "prog_row",
+           "default_neurons", "timing_constants"]
 
 #: The two layers, in order: inputs -> hidden -> output.
 LAYER_NAMES = ("hidden", "output")
 #: The readouts a subarray's column sums can be read with.
 READOUTS = ("exact", "sense_amp_1bit")
+#: What a spike does to the membrane: lose the threshold, or go to 0.
+RESET_MODES = ("subtract", "zero")
+#: How the class is read from the output layer.
+OUTPUT_DECODES = ("spike_count", "first_to_spike")
 
 
 def ceil_div(a: int, b: int) -> int:
@@ -223,3 +237,66 @@ def bsnn_params(config: Config) -> BsnnParams:
         pixel_words=ceil_div(c.n_inputs, pixels_per_word),
         step_cycles=encode_cycles + sum(layer.sense_cycles + 2 for layer in layers) + 1,
         inference_fixed_cycles=2 + c.n_outputs)
+
+
+# -- layouts (spec section 13.8)
+
+def encoder_seed(seed: int, subarray: int, width: int) -> int:
+    """The state hidden-layer subarray ``subarray``'s encoder LFSR is loaded with for SEED_ENCODER = ``seed``:
+    ``nz(seed xor (subarray * SEED_SALT mod 2**W))`` (:func:`spinaps.contract.stream_seed`)."""
+    return stream_seed(seed, subarray, width)
+
+
+def row_word(bits) -> int:
+    """One macro row (input) as an integer: bit c is column c's weight bit (1: +1, 0: -1).
+
+    The layout of an ``init`` row of the hardware and of the ROW_DATA words (word w: bits 32 w .. 32 w + 31)."""
+    return pack_fields([int(b) for b in bits], 1)
+
+
+def pixel_words(config: Config, pixels) -> list[int]:
+    """The PIXEL words of one image: word w holds pixels ``p w .. p w + p - 1`` (p = ``32 // pixel_bits``),
+    pixel ``p w + i`` in bits ``[i b, (i + 1) b)``; slots past the last input are 0."""
+    p = 32 // config.pixel_bits
+    values = [int(v) for v in pixels]
+    return [pack_fields(values[w * p:(w + 1) * p], config.pixel_bits) for w in range(ceil_div(config.n_inputs, p))]
+
+
+def prog_row(params: BsnnParams, layer: int, row: int) -> int:
+    """The PROG_ROW row number of row (input) ``row`` of layer ``layer`` (0 hidden, 1 output): the hidden
+    layer's rows first (0 .. N_X - 1), then the output layer's (N_X .. N_X + H - 1)."""
+    return row + (params.hidden.inputs if layer else 0)
+
+
+@dataclass(frozen=True)
+class BsnnInit:
+    """What a generated design holds from reset (a trained network; docs/spec.md section 13.8): per layer
+    (hidden, output) the macro rows (:func:`row_word`, one integer per input) and the neurons'
+    THRESHOLD, BIAS and NEGATE reset values (one integer per neuron; NEGATE 0 or 1)."""
+
+    rows: tuple
+    threshold: tuple
+    bias: tuple
+    negate: tuple
+
+
+def default_neurons(config: Config, layer: LayerParams) -> tuple[list[int], list[int], list[int]]:
+    """Reset values of a layer's THRESHOLD, BIAS and NEGATE registers in a design generated without a
+    network: threshold ``2**membrane_frac_bits`` (1.0, clamped to the register), bias 0, no negation."""
+    threshold = min(1 << config.membrane_frac_bits, (1 << config.threshold_bits) - 1)
+    return [threshold] * layer.columns, [0] * layer.columns, [0] * layer.columns
+
+
+# -- cycles (spec section 13.8)
+
+def timing_constants(config: Config) -> dict:
+    """The cycle counts the design promises, for the manifest."""
+    p = bsnn_params(config)
+    return {
+        "encode_cycles": p.encode_cycles,
+        "sense_cycles": {layer.name: layer.sense_cycles for layer in p.layers},
+        "step_cycles": p.step_cycles,
+        "inference_fixed_cycles": p.inference_fixed_cycles,
+        "formula": "step_cycles = encode_cycles + (sense_cycles.hidden + 2) + (sense_cycles.output + 2) + 1; "
+                   "CYCLES = inference_fixed_cycles + steps * step_cycles (inference_fixed_cycles = 2 + N_Y)",
+    }
