@@ -74,7 +74,7 @@ sim: $(STAMP) $(WEIGHTS)
 	    $(if $(filter 1,$(WAVES)),--waves) --out $(BUILD)/sim
 
 verify: $(STAMP)
-	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full tests/test_verif.py
+	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full
 
 soak: $(STAMP)
 	$(PY) -m verif.soak --trials $(TRIALS) --seed $(SEED) --workers $(WORKERS) --sim $(SIM) --out $(BUILD)/soak
