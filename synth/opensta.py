@@ -108,12 +108,7 @@ def _write_inputs(flat: dict, top: str, liberty, tech: dict, work: Path) -> tupl
     ref_pins = _pin_bodies(liberty.text, ref.name)
     clock_pin = next(iter(ref.clocks))
     data_pin, out_pin = net.ref_d, ref.outputs[0]
-    clock_bits = set()
-    for inst, c in net.cells.items():
-        lib = net.lib(inst)
-        if lib is not None:
-            for pin in lib.clocks:
-                clock_bits.update(b for b in c["connections"].get(pin, []) if isinstance(b, int))
+    clock_bits = net.clock_bits()
     # Ports, bit-blasted: a scalar port per bit, named <port>_<k> (or <port>).
     names, port_lines, assigns, port_dirs = {}, [], [], {}
     for name, port in module["ports"].items():

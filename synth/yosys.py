@@ -634,6 +634,16 @@ class _Netlist:
     def lib(self, inst):
         return self.liberty.cells.get(self.cells[inst]["type"])
 
+    def clock_bits(self) -> set:
+        """Nets driving a clock pin of a liberty cell."""
+        bits = set()
+        for inst, c in self.cells.items():
+            lib = self.lib(inst)
+            if lib is not None:
+                for pin in lib.clocks:
+                    bits.update(b for b in c["connections"].get(pin, []) if isinstance(b, int))
+        return bits
+
 
 def _net(netlist_flat: dict, top: str, liberty: Liberty, tech: dict) -> tuple[_Netlist, dict]:
     from .macro_model import constant
@@ -851,12 +861,7 @@ def logic_power(flat: dict, *, top: str, liberty_path: str | Path, tech: dict,
 
     v2 = liberty.voltage ** 2
     slew = a["input_slew_ns"]
-    clock_bits = set()
-    for inst, c in net.cells.items():
-        lib = net.lib(inst)
-        if lib is not None:
-            for pin in lib.clocks:
-                clock_bits.update(b for b in c["connections"].get(pin, []) if isinstance(b, int))
+    clock_bits = net.clock_bits()
     clock = data = 0.0
     for bit in clock_bits:
         clock += net.load.get(bit, 0.0) * v2
