@@ -196,6 +196,33 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
     return summary
 
 
+#: The default configuration before the pipelined datapath (issue 11), measured at commit 561a793 with
+#: ``make sim`` (100 digits) and ``make synth``: what the default run's "before and after" table compares with.
+BEFORE_DATAPATH = {"commit": "561a793", "cycles_per_inference": 162.5, "cycles_per_step": 30.9, "utilization": 0.204,
+                   "logic_area_um2": 1_066_106, "fmax_mhz": 133.7, "fmax_mhz_opensta": 143.5, "gsops": 2.13,
+                   "gsops_per_mm2": 1.92, "gsops_per_w_per_mm2": {"stt": 14.0, "sram": 12.9}}
+
+
+def _before_and_after(s: dict, synth: dict) -> list[str]:
+    """The default configuration's figures against BEFORE_DATAPATH (other configurations have no before)."""
+    b = BEFORE_DATAPATH
+    per_mm2 = s["gsops"] / synth["total_area_mm2"]["stt"]
+    opensta = synth.get("fmax_mhz_opensta")
+    rows = [("cycles per inference / per step", f"{b['cycles_per_inference']} / {b['cycles_per_step']}",
+             f"{s['cycles_per_inference']:.1f} / {s['cycles_per_step']:.1f}"),
+            ("utilisation", f"{b['utilization']:.3f}", f"{s['utilization']:.3f}"),
+            ("logic area (µm²)", f"{b['logic_area_um2']:,}", f"{s['logic_area_um2']:,.0f}"),
+            ("f_max in-house / OpenSTA (MHz)", f"{b['fmax_mhz']} / {b['fmax_mhz_opensta']}",
+             f"{s['fmax_mhz']:.1f} / " + ("n/a" if opensta is None else f"{opensta:.1f}")),
+            ("GSOPS", f"{b['gsops']}", f"{s['gsops']:.3g}"),
+            ("GSOPS per mm² of total area (logic, STT-RAM macros, pixel buffers)", f"{b['gsops_per_mm2']}",
+             f"{per_mm2:.3g} ({per_mm2 / b['gsops_per_mm2']:.2f}×)"),
+            ("GSOPS/W/mm² STT-RAM / SRAM", f"{b['gsops_per_w_per_mm2']['stt']} / {b['gsops_per_w_per_mm2']['sram']}",
+             f"{s['gsops_per_w_per_mm2']['stt']:.3g} / {s['gsops_per_w_per_mm2']['sram']:.3g}")]
+    return [f"## Before and after the pipelined datapath (commit {b['commit']} → this run)", "",
+            "| | before | after |", "|---|---:|---:|", *(f"| {a} | {x} | {y} |" for a, x, y in rows), ""]
+
+
 def _markdown(s: dict, golden: dict, synth: dict, work: Path, synth_dir: Path) -> str:
     from model.evaluate import format_table
 
@@ -224,6 +251,7 @@ def _markdown(s: dict, golden: dict, synth: dict, work: Path, synth_dir: Path) -
         f"| STT-RAM over SRAM | {s['stt_over_sram']:.2f}× (the paper reports 4×) |", "",
         "![accuracy against deadline](accuracy_vs_deadline.png)", "",
         "![area and efficiency](efficiency.png)", "",
+        *(_before_and_after(s, synth) if c == Config().to_dict() else []),
         "## Golden model", "", format_table(golden), "",
         "## Artefacts", "",
         f"- generated design: `{work / 'gen'}` (Verilog, manifest, register map, C header)",
