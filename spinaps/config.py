@@ -338,19 +338,6 @@ class Config:
 
     # -- derived parameters (the only place they are computed)
 
-    # Transitional (the interleaved map of the first datapath); removed with the tile map rework.
-    def tile_inputs(self, tile: int) -> list[int]:
-        return list(range(tile, self.n_inputs, self.tiles))
-
-    @property
-    def tile_acc_width(self) -> int:
-        rows = self.rows_per_tile
-        return signed_width(rows * self.weight_min, rows * self.weight_max)
-
-    @property
-    def cycles_per_encode(self) -> int:
-        return self.inputs_per_tile
-
     @property
     def inputs_per_tile(self) -> int:
         """L, the most inputs one tile holds: every tile map fills tiles up to this."""

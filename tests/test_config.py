@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from spinaps.config import FIELDS, PRESETS, Config, ConfigError, load_config, signed_width
@@ -112,20 +113,21 @@ def test_signed_width():
 def test_accumulators_cannot_overflow(changes):
     """The extreme sums fit the derived widths, and one bit fewer would not hold them."""
     c = Config().replace(**changes)
-    rows = c.inputs_per_tile * c.tau
-    tile_lo, tile_hi = rows * c.weight_min, rows * c.weight_max
-    assert -(1 << (c.tile_acc_width - 1)) <= tile_lo and tile_hi < 1 << (c.tile_acc_width - 1)
-    assert tile_lo < -(1 << (c.tile_acc_width - 2)) or tile_hi >= 1 << (c.tile_acc_width - 2)
     all_rows = c.n_inputs * c.tau
     lo, hi = all_rows * c.weight_min + c.bias_min, all_rows * c.weight_max + c.bias_max
     assert -(1 << (c.acc_width - 1)) <= lo and hi < 1 << (c.acc_width - 1)
+    assert lo < -(1 << (c.acc_width - 2)) or hi >= 1 << (c.acc_width - 2)
 
 
-def test_tile_partition_covers_every_input_once():
-    c = Config(tiles=5)
-    inputs = sorted(j for k in range(c.tiles) for j in c.tile_inputs(k))
-    assert inputs == list(range(c.n_inputs))
-    assert max(len(c.tile_inputs(k)) for k in range(c.tiles)) == c.inputs_per_tile == 13
+@pytest.mark.parametrize("tile_map_name", ["interleaved", "blocked", "balanced"])
+def test_tile_maps_cover_every_input_once(tile_map_name):
+    from spinaps.contract import tile_map
+
+    c = Config(tiles=5, tile_map=tile_map_name)
+    activity = np.random.default_rng(0).random((20, c.n_inputs))
+    tiles = tile_map(c, activity=activity if tile_map_name == "balanced" else None)
+    assert sorted(j for inputs in tiles for j in inputs) == list(range(c.n_inputs))
+    assert len(tiles) == 5 and max(len(inputs) for inputs in tiles) == c.inputs_per_tile == 13
 
 
 def test_readme_configuration_reference_is_current():
