@@ -3,12 +3,12 @@
 #
 #   make run  [CONFIG=path.yaml] [TILES=N]
 #                                  train (or reuse cached weights), evaluate the golden model, generate,
-#                                  simulate 100 digits on Verilator, synthesise; report in build/report
+#                                  simulate 100 test images on Verilator, synthesise; report in build/report[/NAME]
 #   make test                      the test suite
 #   make gen  [TILES=8] [CONFIG=..] generate the accelerator's Verilog and manifest into build/gen
 #   make sim  [SIM=icarus|verilator] [TILES=8] [N=100] [WAVES=1]
 #                                  simulate N test digits on the generated design against the golden model
-#   make verify                    the full cocotb regression on both simulators
+#   make verify                    the long regressions (pytest -m full): both simulators, the extremes
 #   make soak [TRIALS=10000] [SEED=1] [WORKERS=2]
 #                                  random regression: random configurations and stimulus against the golden
 #                                  model, coverage bins; build/soak/summary.json, coverage.md (not in make test)
