@@ -48,6 +48,20 @@ def pixel_words(pixels, pixel_bits, garbage):
     return words
 
 
+async def fill_and_load(ctx, dut, words, seed):
+    """Write the pixel words into the harness's buffer, one a cycle, then load the encoder's seed."""
+    for addr, word in enumerate(words):
+        ctx.set(dut.buffer.write_en, 1)
+        ctx.set(dut.buffer.write_addr, addr)
+        ctx.set(dut.buffer.write_data, word)
+        await ctx.tick()
+    ctx.set(dut.buffer.write_en, 0)
+    ctx.set(dut.encoder.seed, seed)
+    ctx.set(dut.encoder.load, 1)
+    await ctx.tick()
+    ctx.set(dut.encoder.load, 0)
+
+
 def ref_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps):
     config = Config(dataset="random", n_inputs=len(pixels), tiles=1, tau=1, n_basis=1, pixel_bits=pixel_bits,
                     lfsr_width=lfsr_width)
@@ -59,21 +73,12 @@ def ref_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps):
 def rtl_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps, gaps):
     """Spikes of each step, and the cycles ``busy`` stayed high after each start."""
     dut = Harness(inputs=len(pixels), pixel_bits=pixel_bits, lfsr_width=lfsr_width, tile=tile)
-    enc, buf = dut.encoder, dut.buffer
+    enc = dut.encoder
     words = pixel_words(pixels, pixel_bits, garbage=(1 << pixel_bits) - 1)
     out, busy_cycles = [], []
 
     async def testbench(ctx):
-        for addr, word in enumerate(words):
-            ctx.set(buf.write_en, 1)
-            ctx.set(buf.write_addr, addr)
-            ctx.set(buf.write_data, word)
-            await ctx.tick()
-        ctx.set(buf.write_en, 0)
-        ctx.set(enc.seed, seed)
-        ctx.set(enc.load, 1)
-        await ctx.tick()
-        ctx.set(enc.load, 0)
+        await fill_and_load(ctx, dut, words, seed)
         assert not ctx.get(enc.busy) and ctx.get(enc.x) == 0
         for step in range(steps):
             for _ in range(gaps[step]):
@@ -134,7 +139,7 @@ def test_encoder_load_clears_and_restarts_the_stream():
     stream from its seed."""
     pixels = [200, 13, 77, 180, 255, 3, 96, 140, 60]      # 3 words of 4, the last holds 1
     dut = Harness(inputs=len(pixels), pixel_bits=8, lfsr_width=32, tile=2)
-    enc, buf = dut.encoder, dut.buffer
+    enc = dut.encoder
     seed = 0x12345678
     seen = {}
 
@@ -148,16 +153,7 @@ def test_encoder_load_clears_and_restarts_the_stream():
         return [(x >> i) & 1 for i in range(len(pixels))]
 
     async def testbench(ctx):
-        for addr, word in enumerate(pixel_words(pixels, 8, 0)):
-            ctx.set(buf.write_en, 1)
-            ctx.set(buf.write_addr, addr)
-            ctx.set(buf.write_data, word)
-            await ctx.tick()
-        ctx.set(buf.write_en, 0)
-        ctx.set(enc.seed, seed)
-        ctx.set(enc.load, 1)
-        await ctx.tick()
-        ctx.set(enc.load, 0)
+        await fill_and_load(ctx, dut, pixel_words(pixels, 8, 0), seed)
         seen["first"] = [await step(ctx), await step(ctx)]
         ctx.set(enc.start, 1)
         await ctx.tick()

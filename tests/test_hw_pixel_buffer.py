@@ -34,6 +34,15 @@ def ref_reads(accesses, *, words, word_bits):
     return out
 
 
+async def access(ctx, dut, write_en, write_addr, write_data, read_addr):
+    """One cycle of the buffer's ports."""
+    ctx.set(dut.write_en, write_en)
+    ctx.set(dut.write_addr, write_addr)
+    ctx.set(dut.write_data, write_data)
+    ctx.set(dut.read_addr, read_addr)
+    await ctx.tick()
+
+
 def rtl_reads(accesses, *, words, word_bits):
     dut = PixelBuffer(words=words, word_bits=word_bits)
     out = []
@@ -42,11 +51,7 @@ def rtl_reads(accesses, *, words, word_bits):
         for cycle, (write_en, write_addr, write_data, read_addr) in enumerate(accesses + [(0, 0, 0, 0)]):
             if cycle:
                 out.append(ctx.get(dut.read_data))
-            ctx.set(dut.write_en, write_en)
-            ctx.set(dut.write_addr, write_addr)
-            ctx.set(dut.write_data, write_data)
-            ctx.set(dut.read_addr, read_addr)
-            await ctx.tick()
+            await access(ctx, dut, write_en, write_addr, write_data, read_addr)
 
     simulate(dut, testbench)
     return out
@@ -74,11 +79,7 @@ def test_pixel_buffer_read_is_one_cycle_late():
         for cycle, (en, addr, data, raddr) in enumerate([(1, 2, 0xBEEF, 2), (1, 1, 0x1234, 2), (0, 0, 0, 1),
                                                          (0, 0, 0, 0), (0, 0, 0, 0)]):
             seen.append(ctx.get(dut.read_data))
-            ctx.set(dut.write_en, en)
-            ctx.set(dut.write_addr, addr)
-            ctx.set(dut.write_data, data)
-            ctx.set(dut.read_addr, raddr)
-            await ctx.tick()
+            await access(ctx, dut, en, addr, data, raddr)
 
     simulate(dut, testbench)
     # cycle 1 shows the old word 2 (erased in the simulator), cycle 2 the new word 2, cycle 3 word 1.

@@ -34,6 +34,13 @@ CONFIGS = [  # (configuration, tile)
 ]
 
 
+def tile_case(config, tile):
+    """The arguments ref_stream and rtl_stream share: config, mapping, tile, its macro contents, pixels, seed."""
+    mapping = tile_map(config)
+    alpha, pixels = network(config, tile)
+    return config, mapping, tile, macro_contents(config, mapping, alpha)[tile], pixels, 0x5EED ^ tile
+
+
 def network(config, seed):
     rng = np.random.default_rng(seed)
     alpha = rng.integers(config.weight_min, config.weight_max + 1,
@@ -119,13 +126,11 @@ def expected_stream(config, starts, contents_per_step):
 
 @pytest.mark.parametrize("config, tile", CONFIGS)
 def test_tile_rows_and_idle_match_model(config, tile):
-    mapping = tile_map(config)
-    alpha, pixels = network(config, tile)
-    contents = macro_contents(config, mapping, alpha)[tile]
-    seed, steps = 0x5EED ^ tile, 10
+    case = tile_case(config, tile)
+    mapping, steps = case[1], 10
     schedule = [1 + random.Random(tile).choice([0, 0, 0, 2]) for _ in range(steps)]
-    reads, datas = ref_stream(config, mapping, tile, contents, pixels, seed, steps)
-    starts, stream, idle, _ = rtl_stream(config, mapping, tile, contents, pixels, seed, schedule)
+    reads, datas = ref_stream(*case, steps)
+    starts, stream, idle, _ = rtl_stream(*case, schedule)
     assert stream == expected_stream(config, starts, datas)
     words = config.pixel_words_per_tile if len(mapping[tile]) == config.inputs_per_tile else \
         -(-len(mapping[tile]) // config.pixels_per_word)
@@ -160,15 +165,11 @@ def test_tile_load_drops_reads_in_flight_and_restarts(offset):
     """A load ``offset`` cycles after a step with events started: rows on the stream up to the load cycle
     are that step's, none after it until the new inference's own reads, which repeat the model from step 1."""
     config, tile = CONFIGS[1]                                   # read latency 3: reads are in flight
-    mapping = tile_map(config)
-    alpha, pixels = network(config, tile)
-    contents = macro_contents(config, mapping, alpha)[tile]
-    seed = 0x5EED ^ tile
-    reads, datas = ref_stream(config, mapping, tile, contents, pixels, seed, 6)
+    case = tile_case(config, tile)
+    reads, datas = ref_stream(*case, 6)
     busy_step = next(t for t in range(2, 6) if len(reads[t]) >= 3)
     schedule = [1] * (busy_step + 1) + [1] * 6
-    starts, stream, _, loads = rtl_stream(config, mapping, tile, contents, pixels, seed, schedule,
-                                          load_at=(busy_step, offset))
+    starts, stream, _, loads = rtl_stream(*case, schedule, load_at=(busy_step, offset))
     (load,) = loads
     before, after = starts[:busy_step + 1], starts[busy_step + 1:]
     expected = {c: d for c, d in expected_stream(config, before, datas).items() if c <= load}
@@ -182,14 +183,10 @@ def test_tile_flush_forgets_the_events_not_yet_issued():
     """A flush 2 cycles after a busy step's start: its first 3 rows (issued up to the flush cycle) are
     read, the rest never; the next steps are the model's (history and encoder are untouched)."""
     config, tile = CONFIGS[0]
-    mapping = tile_map(config)
-    alpha, pixels = network(config, tile)
-    contents = macro_contents(config, mapping, alpha)[tile]
-    seed = 0x5EED ^ tile
-    reads, datas = ref_stream(config, mapping, tile, contents, pixels, seed, 8)
+    case = tile_case(config, tile)
+    reads, datas = ref_stream(*case, 8)
     busy_step = next(t for t in range(1, 7) if len(reads[t]) >= 5)
-    starts, stream, _, _ = rtl_stream(config, mapping, tile, contents, pixels, seed, [1] * 8,
-                                      flush_at=(busy_step, 2))
+    starts, stream, _, _ = rtl_stream(*case, [1] * 8, flush_at=(busy_step, 2))
     datas = list(datas)
     datas[busy_step] = datas[busy_step][:3]
     assert stream == expected_stream(config, starts, datas)
