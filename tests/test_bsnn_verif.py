@@ -85,3 +85,23 @@ def test_icarus_preloaded_network_without_trace_is_bit_exact(tmp_path):
                       test_module="verif.test_bsnn")
     results = json.loads((work / "results.json").read_text())
     assert results["mismatches"] == 0 and results["traced"] is False
+
+
+def test_flow_run_exits_1_on_a_mismatch(monkeypatch, tmp_path, capsys):
+    """``python -m flow run`` on a bsnn_if configuration: hardware whose encoders are salted differently
+    from the golden model's fails the run with one line, before any report is written."""
+    import yaml
+
+    import hw.bsnn_encoder
+    from flow.__main__ import main
+    from model.bsnn import random_network, save_network
+
+    config = small(readout="sense_amp_1bit")
+    save_network(tmp_path / "n.npz", random_network(config, 3), config)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config.to_dict()))
+    monkeypatch.setattr(hw.bsnn_encoder, "SEED_SALT", hw.bsnn_encoder.SEED_SALT ^ 0x5)
+    status = main(["run", "--sim", "icarus", "--n", "2", "--weights", str(tmp_path / "n.npz"), "--config",
+                   str(tmp_path / "config.yaml"), "--out", str(tmp_path / "report")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1 and err[-1].startswith("python -m flow: FAILED: ") and "mismatch" in err[-1]
+    assert not (tmp_path / "report" / "summary.json").exists()
