@@ -94,6 +94,8 @@ bench: $(STAMP) $(WEIGHTS)
 	$(PY) benchmarks/simulation_speed.py --json $(BUILD)/bench/simulation_speed.json
 	$(PY) benchmarks/golden_memory.py --json $(BUILD)/bench/golden_memory.json
 	$(PY) benchmarks/datapath_sweep.py --out $(BUILD)/bench/datapath_sweep
+	$(MAKE) --no-print-directory CONFIG=configs/mnist.yaml $(BUILD)/weights/mnist.npz
+	$(PY) benchmarks/utilisation_bound.py --config configs/mnist.yaml --json $(BUILD)/bench/utilisation_bound.json
 
 # Resumable: rerunning computes only the points missing from build/explore/<space>/results.jsonl.
 explore: $(STAMP)

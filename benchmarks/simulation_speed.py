@@ -34,6 +34,10 @@ def _speed(results: dict) -> dict:
                "cycles_per_second": round(results["simulated_cycles"] / results["test_wall_seconds"])}
     if "inference_wall_seconds" in results:       # the image loop alone (bus transfers of the images included)
         figures["image_loop_cycles_per_second"] = round(results["inference_cycles"] / results["inference_wall_seconds"])
+    if "inference_wall_seconds_by_phase" in results:   # where the image loop's time goes
+        phases = results["inference_wall_seconds_by_phase"]
+        figures["image_loop_share_by_phase"] = {phase: round(seconds / results["inference_wall_seconds"], 3)
+                                                for phase, seconds in phases.items()}
     return figures
 
 
@@ -80,7 +84,9 @@ def main():
             result[f"{sim}_{program}"] = figures = current(sim, args.images, args.weights, program)
             print(f"{sim}, weights {program}: {figures['cycles_per_second']:,} simulated cycles/s over the test "
                   f"({figures['simulated_cycles']:,} cycles in {figures['test_seconds']} s; the image loop alone "
-                  f"{figures['image_loop_cycles_per_second']:,} cycles/s)")
+                  f"{figures['image_loop_cycles_per_second']:,} cycles/s; of its time "
+                  + ", ".join(f"{phase} {share:.0%}" for phase, share in figures["image_loop_share_by_phase"].items())
+                  + ")")
     if not args.skip_previous:
         result["previous_harness"] = {"commit": PREVIOUS_HARNESS, **previous(args.images, args.weights)}
         for sim in SIMULATORS:

@@ -100,16 +100,43 @@ def quantise_pixels(values: np.ndarray, full_scale: float, pixel_bits: int) -> n
     return np.clip(scaled, 0, top).astype(np.int64)
 
 
-def quantise_features(train: np.ndarray, test: np.ndarray, pixel_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Min-max scale real-valued features with the training split's range (clipped), then quantise.
+def quantise_features(train: np.ndarray, test: np.ndarray, pixel_bits: int,
+                      code: str = "minmax") -> tuple[np.ndarray, np.ndarray]:
+    """Map real-valued features to ``0 .. 1`` with the training split only, then quantise.
 
-    A feature that is constant on the training split maps to 0, on both splits.
+    ``code`` is ``minmax`` (the training split's range, clipped), ``quantile`` (each
+    feature's empirical distribution function on the training split, interpolated between
+    its order statistics: uniform on the training split, so a rate code sees fewer features
+    near 0.5, where a Bernoulli draw is noisiest) or ``median`` (1 above the training
+    split's median, else 0: an input then spikes at almost every step or never, and the
+    rate code adds almost no noise). A feature that is constant on the training split
+    maps to 0, on both splits.
     """
+    train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
     lo, hi = train.min(axis=0), train.max(axis=0)
     varies = hi > lo                      # a constant feature carries nothing the training could use
-    span = np.where(varies, hi - lo, 1.0)
-    scale = lambda v: quantise_pixels(np.clip((v - lo) / span, 0.0, 1.0) * varies, 1.0, pixel_bits)  # noqa: E731
+    if code == "minmax":
+        span = np.where(varies, hi - lo, 1.0)
+        unit = lambda v: np.clip((v - lo) / span, 0.0, 1.0)  # noqa: E731
+    elif code in ("quantile", "median"):
+        order = np.sort(train, axis=0)
+        levels = np.linspace(0.0, 1.0, len(order))
+        quantile = lambda v: np.stack([_ecdf(order[:, j], levels, v[:, j])  # noqa: E731
+                                       for j in range(v.shape[1])], axis=1)
+        unit = quantile if code == "quantile" else lambda v: (quantile(v) > 0.5).astype(np.float64)  # noqa: E731
+    else:
+        raise ValueError(f"feature code {code!r} is not 'minmax', 'quantile' or 'median'")
+    scale = lambda v: quantise_pixels(unit(v) * varies, 1.0, pixel_bits)  # noqa: E731
     return scale(train), scale(test)
+
+
+def _ecdf(order: np.ndarray, levels: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Interpolated distribution function of sorted ``order``; tied values take their mid level."""
+    # Averaging the interpolations from both ends maps a run of equal training values to the
+    # middle of its levels, so a feature does not depend on which way ties are broken.
+    up = np.interp(values, order, levels)
+    down = 1.0 - np.interp(-values, -order[::-1], levels)
+    return 0.5 * (up + down)
 
 
 # -- IDX files ------------------------------------------------------------------------------------
@@ -170,7 +197,8 @@ def _load_idx(config: Config) -> Dataset:
     if images["train"].dtype == np.uint8:
         train_x, test_x = (quantise_pixels(images[s], 255.0, config.pixel_bits) for s in ("train", "test"))
     else:  # real-valued features (e.g. UCI-HAR converted to IDX)
-        train_x, test_x = quantise_features(images["train"], images["test"], config.pixel_bits)
+        train_x, test_x = quantise_features(images["train"], images["test"], config.pixel_bits,
+                                            config.feature_code)
     return Dataset(directory.name, train_x, arrays["train_labels"].astype(np.int64),
                    test_x, arrays["test_labels"].astype(np.int64))
 
@@ -441,7 +469,8 @@ def har_split(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray, n
 
 def _load_har(config: Config) -> Dataset:
     features, labels, _, is_test, _ = har_split()
-    train_x, test_x = quantise_features(features[~is_test], features[is_test], config.pixel_bits)
+    train_x, test_x = quantise_features(features[~is_test], features[is_test], config.pixel_bits,
+                                        config.feature_code)
     return Dataset("har", train_x, labels[~is_test], test_x, labels[is_test])
 
 
@@ -490,7 +519,8 @@ def read_uci_har(directory: str | Path) -> dict[str, np.ndarray]:
 
 def _load_uci_har(config: Config) -> Dataset:
     arrays = read_uci_har(config.data_dir)
-    train_x, test_x = quantise_features(arrays["train_x"], arrays["test_x"], config.pixel_bits)
+    train_x, test_x = quantise_features(arrays["train_x"], arrays["test_x"], config.pixel_bits,
+                                        config.feature_code)
     return Dataset("uci_har", train_x, arrays["train_y"], test_x, arrays["test_y"])
 
 

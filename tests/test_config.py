@@ -52,6 +52,10 @@ def test_every_field_is_documented_and_declared():
     (dict(top_name="9top"), "top_name = '9top' is not a Verilog identifier "
                             "(allowed: letters, digits and '_', not starting with a digit)"),
     (dict(dataset="idx", data_dir=""), "data_dir = '' must name a directory when dataset is 'idx'"),
+    (dict(feature_code="quantile"), "feature_code = 'quantile' is not allowed with dataset = 'digits' "
+                                     "(allowed: 'minmax'; pixels are not real-valued features)"),
+    (dict(dataset="har", n_inputs=549, n_outputs=7, feature_code="rank"),
+     "feature_code = 'rank' is not allowed (allowed: 'minmax', 'quantile', 'median')"),
     (dict(prob_bits=20, lfsr_width=16), "prob_bits = 20 is out of range (allowed: 1..16)"),
 ])
 def test_invalid_values_are_rejected_with_exact_messages(changes, message):

@@ -102,7 +102,7 @@ def test_dataset_mismatches_are_named(tmp_path):
 
 @pytest.fixture(scope="module")
 def mnist():
-    return load_dataset(PRESETS["mnist"])
+    return load_dataset(PRESETS["mnist"].replace(pixel_bits=8))
 
 
 def test_mnist_split_is_a_fixed_stratified_shuffled_partition(mnist):
@@ -118,7 +118,7 @@ def test_mnist_split_is_a_fixed_stratified_shuffled_partition(mnist):
     assert sorted(map(tuple, np.column_stack([np.concatenate([mnist.train_x, mnist.test_x]),
                                               np.concatenate([mnist.train_y, mnist.test_y])]))) \
         == sorted(map(tuple, whole))
-    again = load_dataset(PRESETS["mnist"])
+    again = load_dataset(PRESETS["mnist"].replace(pixel_bits=8))
     assert np.array_equal(again.test_x, mnist.test_x) and np.array_equal(again.train_y, mnist.train_y)
 
 
@@ -291,3 +291,33 @@ def test_feature_quantisation_clips_to_the_training_range():
     q_train, q_test = quantise_features(train, test, 8)
     assert q_train.tolist() == [[0, 0], [255, 0]]             # a constant feature maps to 0
     assert q_test.tolist() == [[0, 0], [128, 0], [255, 0]]
+
+
+def test_quantile_code_is_the_training_splits_distribution_function():
+    # Training values 0, 1, 1, 1, 2 sit at levels 0, .25, .5, .75, 1: the tied 1s take their
+    # middle level, values between order statistics are interpolated, the rest clipped.
+    train = np.array([[0.0], [1.0], [1.0], [1.0], [2.0]])
+    test = np.array([[-1.0], [0.5], [1.0], [1.5], [3.0]])
+    q_train, q_test = quantise_features(train, test, 8, "quantile")
+    assert q_train.ravel().tolist() == [0, 128, 128, 128, 255]
+    assert q_test.ravel().tolist() == [0, 32, 128, 223, 255]     # 0.125 and 0.875 of 255, rounded
+
+
+def test_median_code_is_full_scale_above_the_training_median_only():
+    train = np.array([[1.0, 4.0], [2.0, 4.0], [3.0, 4.0], [4.0, 4.0]])
+    test = np.array([[2.4, 9.0], [2.6, 4.0]])
+    q_train, q_test = quantise_features(train, test, 4, "median")
+    assert q_train.tolist() == [[0, 0], [0, 0], [15, 0], [15, 0]]    # a constant feature stays 0
+    assert q_test.tolist() == [[0, 0], [15, 0]]
+
+
+def test_feature_codes_are_chosen_by_the_configuration(monkeypatch):
+    features = np.tile((4.0 * np.arange(10)[:, None]) ** 2, (1, 549))    # skewed: the codes differ
+    labels, is_test = np.arange(10) % 7, np.arange(10) >= 6
+    monkeypatch.setattr(data_module, "har_split", lambda: (features, labels, None, is_test, None))
+    config = Config(dataset="har", n_inputs=549, n_outputs=7)
+    codes = {code: load_dataset(config.replace(feature_code=code)).train_x[:, 0].tolist()
+             for code in ("minmax", "quantile", "median")}
+    assert codes["minmax"] == [0, 10, 41, 92, 163, 255]        # 0, 16, 64, 144, 256, 400 of 400
+    assert codes["quantile"] == [0, 51, 102, 153, 204, 255]    # levels k / 5
+    assert codes["median"] == [0, 0, 0, 255, 255, 255]

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +84,8 @@ class Bench:
             logging.getLogger(f"cocotb.{dut._name}").setLevel(logging.WARNING)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
         self._row_data = None          # what ROW_DATA holds (words), to skip rewriting it
+        #: Wall seconds of the phases of :meth:`infer` (the speed benchmark says where the time goes).
+        self.phase_seconds = {"load_image": 0.0, "run_to_interrupt": 0.0, "read_results": 0.0}
 
     async def start(self):
         Clock(self.dut.clk, CLOCK_NS, unit="ns").start()
@@ -243,7 +246,9 @@ class Bench:
         START, while the inference runs; each must answer SLVERR (locked registers, a second START).
         They are queued behind START, so without stalls they are performed within a few cycles of it."""
         dut = self.dut
+        began = time.perf_counter()
         await self.load_image(pixels, seed_encoder, seed_spike)
+        loaded = time.perf_counter()
         record = InferenceRecord()
         start = 1 << CTRL_BITS["START"] | 1 << CTRL_BITS["CLEAR_DONE"]
         # The trace is awaited as soon as START is issued: with a stalled B channel the write's
@@ -262,6 +267,7 @@ class Bench:
             await ReadOnly()
             values = self._read_trace()
             record.trace[values.pop("step")] = values
+        interrupted = time.perf_counter()
         resp = (await write).resp
         if resp != AxiResp.OKAY:
             raise AssertionError(f"START: {resp.name}")
@@ -270,6 +276,9 @@ class Bench:
         status, record.result_class, record.result_step, record.cycles, record.events = await self.read_many(
             [("STATUS", 0), ("RESULT_CLASS", 0), ("RESULT_STEP", 0), ("CYCLES", 0), ("EVENTS", 0)])
         record.timed_out = bool(status >> STATUS_BITS["TIMED_OUT"] & 1)
+        for phase, seconds in zip(self.phase_seconds, (loaded - began, interrupted - loaded,
+                                                       time.perf_counter() - interrupted)):
+            self.phase_seconds[phase] += seconds
         return record
 
 

@@ -122,6 +122,7 @@ async def images_match_golden(dut):
         "inference_cycles": bench.cycle - first_cycle,      # bus transfers of the images included
         "inference_wall_seconds": loop_seconds,
         "test_wall_seconds": time.perf_counter() - started,
+        "inference_wall_seconds_by_phase": bench.phase_seconds,
     }
     if params["results"]:
         atomic_write_text(params["results"], json.dumps(result, indent=2) + "\n")

@@ -1,0 +1,35 @@
+"""The arithmetic of the benchmarks that state a bound (their figures are in the README)."""
+
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from spinaps.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _benchmark(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_utilisation_bounds_on_hand_counted_events():
+    bounds = _benchmark("utilisation_bound").bounds
+    # 32 inputs a tile, 4 pixels a word: 8 encoder words; G = 2; hand-off lead = read latency 1 + 1.
+    config = Config(tiles=2, neuron_lanes=5, read_latency=1)
+    # One image decided at step 2 (step 3 never ran); events of tiles 0 and 1 in steps 1, 2, 3.
+    golden = SimpleNamespace(events=np.array([[[4, 2], [1, 3], [50, 50]]]), decision_step=np.array([2]))
+    figures = bounds(config, golden)
+    # 10 events. Contract: step 1 starts in cycle 2, steps last max(E_t, 8 words, G + 2 = 4) = 8 cycles,
+    # so step 3 would start in cycle 18; the decision of step 2 is 2 (hand-off) + 4 cycles later, in
+    # cycle 24, and CYCLES = 25.
+    assert figures["contract"] == pytest.approx(10 / (25 * 2))
+    assert figures["step_synchronous"] == pytest.approx(10 / ((4 + 3) * 2))
+    assert figures["free_running"] == pytest.approx(10 / (5 * 2))      # both tiles read 5 events
+    assert figures["events_per_tile_per_step"] == pytest.approx(10 / 2 / 2)
