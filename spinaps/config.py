@@ -450,8 +450,8 @@ PRESETS: dict[str, Config] = {
     # 16 tiles do not divide 549 inputs. Flat basis as for MNIST; a lower learning rate (0.02
     # collapses to one class spiking at step 1), no latency term. A feature is one bit, above
     # its training median or not (the rate code adds almost no noise), with 6-bit weights and
-    # longer log-likelihood training: each alone leaves the 3 points to the ANN that the three
-    # together close (benchmarks/workload_figures.md).
+    # longer log-likelihood training: none of the three alone closes the 3 points to the ANN,
+    # together they do (benchmarks/workload_figures.md).
     "har": Config(dataset="har", n_inputs=549, n_outputs=7, tiles=16, n_basis=1, feature_code="median",
                   weight_bits=6, weight_frac_bits=4, bias_bits=12, learning_rate=0.005, accuracy_exponent=0.0,
                   latency_weight=0.0, train_epochs=120, qat_epochs=40),
