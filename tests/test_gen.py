@@ -28,10 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
     (Config(dataset="random", n_inputs=5, n_outputs=3, tiles=2, tau=2, n_basis=2, tile_map="blocked"), True),
     (Config(dataset="random", n_inputs=9, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=6), False),
     # One row a macro: nothing to address.
-    (Config(dataset="random", n_inputs=2, n_outputs=3, tiles=2, tau=1, n_basis=1), True)],
+    (Config(dataset="random", n_inputs=2, n_outputs=3, tiles=2, tau=1, n_basis=1), True),
+    # The paper-size presets as make run builds them (about 25 s each: make verify).
+    pytest.param(PRESETS["mnist"], False, marks=pytest.mark.full),
+    pytest.param(PRESETS["har"], False, marks=pytest.mark.full)],
     ids=["tiles8", "tiles8_trace", "tiles1_lanes1", "tiles7_blocked_lanes10_trace", "tiles16_interleaved",
          "tiny_errors_trace", "pixel_bits3", "tiles_under_a_word_trace", "tile_under_a_word_pixel_bits6",
-         "one_row_a_macro_trace"])
+         "one_row_a_macro_trace", "preset_mnist", "preset_har"])
 def test_generated_verilog_is_lint_clean(tmp_path, config, trace):
     generate(config, tmp_path, trace=trace)
     assert lint(tmp_path / f"{config.top_name}.v") == ""
