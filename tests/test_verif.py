@@ -11,6 +11,7 @@ import json
 import pytest
 
 import hw.neuron
+import hw.top
 from spinaps.cli import VerificationError
 from spinaps.config import PRESETS, Config
 from verif.runner import SIMULATORS, check_results, run_cocotb
@@ -67,6 +68,26 @@ def broken_hardware(monkeypatch):
 def test_a_mismatch_fails_the_cocotb_run(broken_hardware):
     with pytest.raises(VerificationError, match=r"images_match_golden: .*mismatch the golden model; first: image"):
         run_cocotb(sim="icarus", config=TINY, name="broken_lut", testcase="images_match_golden", images=2)
+
+
+@pytest.fixture
+def hung_hardware(monkeypatch):
+    """An accelerator whose interrupt never rises (for the hardware only, injected by this test)."""
+    elaborate = hw.top.Accelerator.elaborate
+
+    def without_interrupt(self, platform):
+        m = elaborate(self, platform)
+        m.d.comb += self.irq.eq(0)
+        return m
+
+    monkeypatch.setattr(hw.top.Accelerator, "elaborate", without_interrupt)
+
+
+@pytest.mark.parametrize("trace", [True, False])
+def test_a_hung_design_fails_the_cocotb_run(hung_hardware, trace):
+    with pytest.raises(VerificationError, match=r"images_match_golden: no interrupt within \d+ cycles"):
+        run_cocotb(sim="icarus", config=TINY, name=f"hung_trace{int(trace)}", testcase="images_match_golden",
+                   images=1, trace=trace)
 
 
 def test_results_checks(tmp_path):

@@ -84,6 +84,20 @@ def _environment(**values):
                 os.environ[key] = value
 
 
+def _public_ports(manifest: dict, work: Path) -> Path:
+    """A Verilator control file that gives VPI (cocotb) the top-level ports and nothing else.
+
+    cocotb builds with ``--public-flat-rw``, which keeps every signal of the design visible and
+    unoptimised: the model of the default design then runs ~8x slower than with its ports alone
+    public. The testbenches touch only ports, so the build turns it off and names them here."""
+    work.mkdir(parents=True, exist_ok=True)
+    lines = ["`verilator_config"] + [f'public_flat_rw -module "{manifest["top"]}" -var "{port["name"]}"'
+                                    for port in manifest["ports"]]
+    path = work / "public_ports.vlt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def _quick_build_flags(cache: Path | None) -> tuple[str, bool]:
     """MAKEFLAGS of a quick Verilator build, and whether they link Verilator's runtime library
     (verilated*.o, the same for every design) from ``cache`` instead of compiling it."""
@@ -174,6 +188,8 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     runner = get_runner(sim)
     if build_args is None:
         build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
+    if sim == "verilator" and "ports" in manifest:
+        build_args = [*build_args, "--no-public-flat-rw", str(_public_ports(manifest, work))]
     quick = quick_build and sim == "verilator"
     cache = Path(runtime_cache) if quick and runtime_cache is not None and not waves else None
     flags, cached = _quick_build_flags(cache) if quick else (os.environ.get("MAKEFLAGS", ""), False)

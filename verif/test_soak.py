@@ -31,7 +31,7 @@ from spinaps.atomic import atomic_write_text
 from spinaps.contract import decision_cycles, pack_fields, stream_seed, unpack_fields
 from spinaps.regmap import CTRL_BITS, STATUS_BITS
 
-from .bench import CLOCK_NS, Bench, compare_inference
+from .bench import CLOCK_NS, Bench, compare_inference, cycle_limit
 from .soak import cycle_budget, soak_plan
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"cocotbext\.axi\.")
@@ -245,10 +245,9 @@ class Soak:
                 if during:
                     self.stalls(False)
                 steps = int(golden.decision_step[image])
-                limit = 2 * decision_cycles(cb, golden.events[image, :steps].max(axis=1).tolist())[-1] + 2000
                 record = await bench.infer(plan.pixels[image], int(plan.seeds_encoder[image]),
                                            int(plan.seeds_spike[image]), refused=[w[:3] for w in during],
-                                           limit_cycles=limit)
+                                           limit_cycles=cycle_limit(cb, golden, image))
                 if during:
                     self.count_refused(during)
                 found = compare_inference(cb, golden, image, record, traced=True)

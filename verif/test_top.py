@@ -32,7 +32,7 @@ from spinaps.atomic import atomic_write_bytes, atomic_write_text
 from spinaps.contract import image_seeds, macro_contents, pack_fields, stream_seed
 from spinaps.regmap import CTRL_BITS
 
-from .bench import Bench, compare_inference, image_results, utilization
+from .bench import Bench, compare_inference, cycle_limit, image_results, utilization
 from .stimulus import random_network
 
 # cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates (setimmediatevalue, the read
@@ -104,7 +104,7 @@ async def images_match_golden(dut):
     first_cycle, loop_started = bench.cycle, time.perf_counter()
     with _progress(n, params["progress"]) as bar:
         for i in range(n):
-            record = await bench.infer(pixels[i], seeds_e[i], seeds_s[i])
+            record = await bench.infer(pixels[i], seeds_e[i], seeds_s[i], limit_cycles=cycle_limit(c, golden, i))
             records.append(record)
             found = compare_inference(c, golden, i, record, traced=bench.has_trace)
             problems += found
