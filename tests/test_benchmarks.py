@@ -33,3 +33,18 @@ def test_utilisation_bounds_on_hand_counted_events():
     assert figures["step_synchronous"] == pytest.approx(10 / ((4 + 3) * 2))
     assert figures["free_running"] == pytest.approx(10 / (5 * 2))      # both tiles read 5 events
     assert figures["events_per_tile_per_step"] == pytest.approx(10 / 2 / 2)
+
+
+def test_utilisation_bounds_when_pairs_of_tiles_share_rows():
+    bounds = _benchmark("utilisation_bound").bounds
+    config = Config(tiles=5, neuron_lanes=5, read_latency=1)
+    # Tiles 0-4 in steps 1 and 2 (decided at step 2); pairs (0, 1), (2, 3) and tile 4 alone. 17 events.
+    golden = SimpleNamespace(events=np.array([[[6, 0, 1, 0, 2], [0, 0, 4, 2, 2]]]), decision_step=np.array([2]))
+    figures = bounds(config, golden)
+    # Alone: steps take 6 and 4 cycles (10); tiles read 6, 0, 5, 2, 4 events in all (6).
+    assert figures["step_synchronous"] == pytest.approx(17 / (10 * 5))
+    assert figures["free_running"] == pytest.approx(17 / (6 * 5))
+    # Pairs, two events a cycle: step 1 has 6, 1, 2 -> 3, 1, 2 cycles; step 2 has 0, 6, 2 -> 0, 3, 2 (6 in
+    # all); over the inference the pairs read 6, 7, 4 -> 3, 4, 4 cycles (4).
+    assert figures["step_synchronous_pairs"] == pytest.approx(17 / (6 * 5))
+    assert figures["free_running_pairs"] == pytest.approx(17 / (4 * 5))
