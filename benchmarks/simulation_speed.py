@@ -1,10 +1,10 @@
 """Benchmark: simulated clock cycles per second of the cocotb harness on Icarus and on Verilator.
 
-Runs 100 test digits on the default design (trained weights, trace build, as ``make sim`` does),
-three times (the median run is reported), with today's harness — weights preloaded (``make sim``) and programmed over the bus — and, in the
-same run, the previous harness (the per-cycle monitor of commit PREVIOUS_HARNESS, checked out
-from git into a temporary worktree) on its own design, so that speeds are compared as ratios
-measured on one machine at one time.
+Runs 100 test digits on the default design (trained weights, trace build, as ``make sim`` does)
+three times (the median run is reported) with today's harness — weights preloaded (``make sim``)
+and programmed over the bus — and, in the same run, the previous harness (the per-cycle monitor
+of commit PREVIOUS_HARNESS, checked out from git into a temporary worktree) on its own design, so
+that speeds are compared as ratios measured on one machine at one time.
 
     python benchmarks/simulation_speed.py [--images 100] [--repeats 3] [--skip-previous] [--json OUT.json]
 """

@@ -100,9 +100,8 @@ class BsnnBench(Bench):
     # -- inference
 
     async def load_image(self, pixels, seed_encoder: int):
-        for w, word in enumerate(pixel_words(self.config, pixels)):
-            await self.write("PIXEL", word, w)
-        await self.write("SEED_ENCODER", int(seed_encoder))
+        await self.write_many([("PIXEL", w, word) for w, word in enumerate(pixel_words(self.config, pixels))]
+                              + [("SEED_ENCODER", 0, int(seed_encoder))])
 
     async def _monitor(self, record: InferenceRecord, limit_steps: int):
         dut = self.dut
@@ -130,10 +129,9 @@ class BsnnBench(Bench):
         await self.write("CTRL", CTRL_START)
         await monitor
         await RisingEdge(self.dut.clk)
-        record.result_class = await self.read("RESULT_CLASS")
-        record.result_steps = await self.read("RESULT_STEPS")
-        record.cycles = await self.read("CYCLES")
-        record.counts = [await self.read("COUNT", i) for i in range(self.config.n_outputs)]
+        record.result_class, record.result_steps, record.cycles, *record.counts = await self.read_many(
+            [("RESULT_CLASS", 0), ("RESULT_STEPS", 0), ("CYCLES", 0)]
+            + [("COUNT", i) for i in range(self.config.n_outputs)])
         await self.write("CTRL", CTRL_CLEAR_DONE)
         if self.dut.irq.value:
             raise AssertionError("irq still high after CLEAR_DONE")
