@@ -57,6 +57,16 @@ def current(sim: str, images: int, weights: str, program: str, repeats: int) -> 
     return median | {"repeats": repeats, "cycles_per_second_range": [speeds[0], speeds[-1]]}
 
 
+def model_alone(*, all_signals_public: bool) -> int:
+    """Cycles a second of the default design's Verilator model with Python asleep (verif/test_speed.py),
+    built with the top-level ports alone visible to VPI, or every signal (cocotb's default)."""
+    work = run_cocotb(sim="verilator", config=Config(), name=f"idle_public_{'all' if all_signals_public else 'ports'}",
+                      testcase="idle_clock", test_module="verif.test_speed", images=0, out_root="build/bench/sim",
+                      optimize=True, all_signals_public=all_signals_public)
+    results = json.loads((work / "results.json").read_text())
+    return round(results["idle_cycles"] / results["idle_wall_seconds"])
+
+
 def previous(images: int, weights: str) -> dict:
     """The previous harness's own benchmark, run from a temporary git worktree of PREVIOUS_HARNESS."""
     with tempfile.TemporaryDirectory(prefix="spinaps-previous-") as tmp:
@@ -105,6 +115,12 @@ def main():
             for program in ("preloaded", "bus"):
                 result[f"{sim}_{program}"]["speedup_over_previous"] = round(
                     result[f"{sim}_{program}"]["cycles_per_second"] / old, 2)
+    model = {"ports_public": model_alone(all_signals_public=False),
+             "all_signals_public": model_alone(all_signals_public=True)}
+    model["ratio"] = round(model["ports_public"] / model["all_signals_public"], 2)
+    result["verilator_model_alone_cycles_per_second"] = model
+    print(f"Verilator model alone (Python asleep): {model['ports_public']:,} cycles/s with the ports public, "
+          f"{model['all_signals_public']:,} with every signal public (cocotb's default): {model['ratio']}x")
     result["verilator_over_icarus"] = round(result["verilator_preloaded"]["cycles_per_second"]
                                             / result["icarus_preloaded"]["cycles_per_second"], 2)
     print(f"Verilator / Icarus (make sim): {result['verilator_over_icarus']}x")

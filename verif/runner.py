@@ -150,7 +150,8 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
                seed: int = 1, trace: bool = True, waves: bool = False, progress: bool = False,
                out_root: str | Path = "build/verif", gen_dir: Path | None = None, sources: list[Path] | None = None,
                build_args: list[str] | None = None, test_module: str = "verif.test_top",
-               optimize: bool = False, quick_build: bool = False, runtime_cache: Path | None = None) -> Path:
+               optimize: bool = False, quick_build: bool = False, runtime_cache: Path | None = None,
+               all_signals_public: bool = False) -> Path:
     """Generate ``config`` (with ``weights`` preloaded when ``program`` is "preloaded", with the trace
     port when ``trace``), build it for ``sim`` and run ``test_module``'s cocotb tests (all, or ``testcase``).
 
@@ -164,6 +165,9 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     ``quick_build`` (Verilator): compile the C++ without optimisation, the design as one unit; with
     ``runtime_cache`` (a directory), Verilator's runtime library is compiled once, kept there, and
     linked into later quick builds.
+
+    Verilator builds give VPI the top-level ports only (:func:`_public_ports`);
+    ``all_signals_public`` keeps cocotb's default, every signal (for the speed benchmark).
 
     Raises
     ------
@@ -188,7 +192,7 @@ def run_cocotb(*, sim: str, config: Config, name: str | None, testcase: str | li
     runner = get_runner(sim)
     if build_args is None:
         build_args = ["-Wno-fatal", "-O2"] if sim == "verilator" else []
-    if sim == "verilator" and "ports" in manifest:
+    if sim == "verilator" and "ports" in manifest and not all_signals_public:
         build_args = [*build_args, "--no-public-flat-rw", str(_public_ports(manifest, work))]
     quick = quick_build and sim == "verilator"
     cache = Path(runtime_cache) if quick and runtime_cache is not None and not waves else None

@@ -10,7 +10,6 @@ SPINAPS_IMAGES, SPINAPS_RESULTS (JSON file to write), SPINAPS_SEED.
 import json
 import os
 import time
-import warnings
 
 import cocotb
 import numpy as np
@@ -25,9 +24,6 @@ from spinaps.contract import image_seeds
 
 from .bench import image_results
 from .bsnn_bench import CTRL_START, BsnnBench, compare_bsnn_inference
-
-# cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates: its warnings, not ours.
-warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"cocotbext\.axi\.")
 
 
 def parameters():

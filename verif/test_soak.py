@@ -16,7 +16,6 @@ whatever happens, then fails if anything did not match.
 import json
 import os
 import time
-import warnings
 from collections import Counter
 
 import cocotb
@@ -34,7 +33,6 @@ from spinaps.regmap import CTRL_BITS, STATUS_BITS
 from .bench import CLOCK_NS, Bench, compare_inference, cycle_limit
 from .soak import cycle_budget, soak_plan
 
-warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"cocotbext\.axi\.")
 
 START = 1 << CTRL_BITS["START"] | 1 << CTRL_BITS["CLEAR_DONE"]
 MASK = 0xFFFFFFFF

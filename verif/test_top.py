@@ -16,7 +16,6 @@ import os
 import random
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import cocotb
@@ -35,9 +34,6 @@ from spinaps.regmap import CTRL_BITS
 from .bench import Bench, compare_inference, cycle_limit, image_results, utilization
 from .stimulus import random_network
 
-# cocotbext-axi 0.1.28 still calls APIs that cocotb 2.1 deprecates (setimmediatevalue, the read
-# response's data field): its warnings, not ours, so they stay warnings under PYTHONWARNINGS=error.
-warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"cocotbext\.axi\.")
 
 START = 1 << CTRL_BITS["START"]
 
