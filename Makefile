@@ -18,6 +18,9 @@
 #   make bench                     benchmarks (figures printed and written to build/bench/*.json)
 #   make explore [SPACE=configs/explore_digits.yaml] [WORKERS=2 | SCHEDULER=tcp://HOST:PORT]
 #                                  design-space exploration on Dask: build/explore/<space>/summary.md
+#
+# gen, sim, synth, synth-sweep, gls and run take CONFIG=path.yaml; a named configuration's artefacts go
+# to build/config/NAME/ instead of build/.
 
 SHELL := /bin/bash
 PY    := .venv/bin/python
@@ -29,6 +32,9 @@ NAME   := $(if $(CONFIG),$(basename $(notdir $(CONFIG))),default)
 CONFIG_ARG := $(if $(CONFIG),--config $(CONFIG))
 WEIGHTS := $(BUILD)/weights/$(NAME).npz
 EVAL    := $(BUILD)/eval/$(NAME)
+# Generated, simulated and synthesised artefacts: build/gen, sim, synth, gls for the default
+# configuration, build/config/<name>/... for a named one (so that runs do not overwrite each other).
+WORK    := $(BUILD)$(if $(CONFIG),/config/$(NAME))
 
 export AMARANTH_USE_YOSYS := builtin
 export PYTHONHASHSEED := 0
@@ -58,7 +64,7 @@ $(WEIGHTS): $(wildcard model/*.py spinaps/*.py) $(CONFIG) | $(STAMP)
 	$(PY) -m model train $(CONFIG_ARG) --out $@
 
 run: $(STAMP) $(WEIGHTS)
-	$(PY) -m flow run $(CONFIG_ARG) $(TILES_ARG) --weights $(WEIGHTS) --n $(N) --out $(BUILD)/report$(if $(CONFIG),/$(NAME))
+	$(PY) -m flow run $(CONFIG_ARG) $(TILES_ARG) --weights $(WEIGHTS) --n $(N) --work $(WORK) --out $(BUILD)/report$(if $(CONFIG),/$(NAME))
 
 eval: $(STAMP) $(WEIGHTS)
 	$(PY) -m model eval $(CONFIG_ARG) --weights $(WEIGHTS) --json $(EVAL)/report.json --plot $(EVAL)/accuracy.png
@@ -67,11 +73,11 @@ test: $(STAMP)
 	PYTHONWARNINGS=error $(PY) -m pytest -n auto
 
 gen: $(STAMP) $(WEIGHTS)
-	$(PY) -m gen $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/gen
+	$(PY) -m gen $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(WORK)/gen
 
 sim: $(STAMP) $(WEIGHTS)
 	$(PY) -m verif.sim --sim $(SIM) $(TILES_ARG) $(CONFIG_ARG) --n $(N) --weights $(WEIGHTS) \
-	    $(if $(filter 1,$(WAVES)),--waves) --out $(BUILD)/sim
+	    $(if $(filter 1,$(WAVES)),--waves) --out $(WORK)/sim
 
 verify: $(STAMP)
 	PYTHONWARNINGS=error $(PY) -m pytest -n auto -m full
@@ -80,14 +86,14 @@ soak: $(STAMP)
 	$(PY) -m verif.soak --trials $(TRIALS) --seed $(SEED) --workers $(WORKERS) --sim $(SIM) --out $(BUILD)/soak
 
 synth: $(STAMP) $(WEIGHTS)
-	$(PY) -m synth $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/synth
+	$(PY) -m synth $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --out $(WORK)/synth
 
 synth-sweep: $(STAMP) $(WEIGHTS)
-	$(PY) -m synth.sweep $(CONFIG_ARG) --weights $(WEIGHTS) --out $(BUILD)/synth/sweep
+	$(PY) -m synth.sweep $(CONFIG_ARG) --weights $(WEIGHTS) --out $(WORK)/synth/sweep
 
 gls: $(STAMP) $(WEIGHTS)
 	$(PY) -m verif.gls $(TILES_ARG) $(CONFIG_ARG) --weights $(WEIGHTS) --n $(if $(filter 100,$(N)),10,$(N)) \
-	    --out $(BUILD)/gls
+	    --out $(WORK)/gls
 
 bench: $(STAMP) $(WEIGHTS)
 	$(PY) benchmarks/golden_inference.py --json $(BUILD)/bench/golden_inference.json

@@ -1,7 +1,7 @@
 """``python -m flow run``: the end-to-end flow behind ``make run`` (either family: the configuration's
 ``architecture`` picks flow/run.py or flow/bsnn.py); ``python -m flow compare``: the families side by side.
 
-    python -m flow run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator] [--out DIR]
+    python -m flow run --weights WEIGHTS [--config FILE] [--tiles N] [--n 100] [--sim verilator] [--work DIR] [--out DIR]
     python -m flow compare REPORT.json [REPORT.json ...] --out COMPARISON.md
 """
 
@@ -22,6 +22,8 @@ def main(argv=None):
                                           "golden model, synthesis, and one report (index.md, summary.json, PNGs).")
     add_options(run, weights="required", out="build/report", n=100)
     run.add_argument("--sim", choices=("icarus", "verilator"), default="verilator")
+    run.add_argument("--work", metavar="DIR", default="build",
+                     help="where the simulation and synthesis artefacts go: DIR/sim, DIR/synth (default: build)")
     compare = commands.add_parser("compare", help="put GLM synthesis reports and bsnn_if summaries side by side",
                                   description="A Markdown table of the designs' accuracy, latency, energy, "
                                               "efficiency and area, each figure labelled, with the published ones.")
@@ -48,7 +50,8 @@ def main(argv=None):
         return 0
     from .run import run_flow
 
-    summary = run_flow(config, weights=Path(args.weights), out=Path(args.out), n=args.n, sim=args.sim)
+    summary = run_flow(config, weights=Path(args.weights), out=Path(args.out), n=args.n, sim=args.sim,
+                       build=Path(args.work).resolve())
     print(f"\naccuracy golden {summary['accuracy_golden']:.1%}, RTL {summary['accuracy_rtl']:.1%} "
           f"({summary['mismatches']} mismatches), STT-RAM/SRAM {summary['stt_over_sram']:.2f}x")
     print(f"report: {Path(args.out) / 'index.md'}  summary: {Path(args.out) / 'summary.json'}")

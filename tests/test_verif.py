@@ -140,10 +140,12 @@ def test_flow_exits_1_on_a_mismatch(broken_hardware, tiny_weights, tmp_path, cap
 
     weights, config = tiny_weights
     status = main(["run", "--sim", "icarus", "--n", "2", "--weights", str(weights), "--config",
-                   str(write_config(tmp_path, config)), "--out", str(tmp_path / "report")])
+                   str(write_config(tmp_path, config)), "--work", str(tmp_path / "work"),
+                   "--out", str(tmp_path / "report")])
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 1 and err[-1].startswith("python -m flow: FAILED: ") and "mismatch" in err[-1]
     assert not (tmp_path / "report" / "summary.json").exists()
+    assert (tmp_path / "work" / "sim" / "icarus" / "results.json").is_file()      # the simulation went to --work
 
 
 def test_gls_exits_1_on_a_mismatch(broken_hardware, tiny_weights, tmp_path, capsys):
