@@ -32,8 +32,7 @@ NAME   := $(if $(CONFIG),$(basename $(notdir $(CONFIG))),default)
 CONFIG_ARG := $(if $(CONFIG),--config $(CONFIG))
 WEIGHTS := $(BUILD)/weights/$(NAME).npz
 EVAL    := $(BUILD)/eval/$(NAME)
-# Generated, simulated and synthesised artefacts: build/gen, sim, synth, gls for the default
-# configuration, build/config/<name>/... for a named one (so that runs do not overwrite each other).
+# gen, sim, synth, gls of a named configuration: build/config/NAME, so runs do not overwrite each other.
 WORK    := $(BUILD)$(if $(CONFIG),/config/$(NAME))
 
 export AMARANTH_USE_YOSYS := builtin

@@ -150,7 +150,7 @@ class Bench:
 
         ``expect``: the response every write must get (None: any), or a list of them, one a write.
         When every write must be OKAY, each run of consecutive addresses is one cocotbext-axi
-        transfer (the same bus cycles, a fraction of the Python: the model's cost is per transfer)."""
+        transfer (the same bus cycles, a fraction of the Python: the bus model's cost is per transfer)."""
         addresses = [self.address(name, index) for name, index, _ in writes]
         data = [(int(value) & 0xFFFFFFFF).to_bytes(4, "little") for _, _, value in writes]
         if expect is AxiResp.OKAY:
