@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spinaps.config import Config, ConfigError
+from spinaps.config import FEATURE_CODES, Config, ConfigError
 
 __all__ = ["Dataset", "load_dataset", "read_idx", "write_idx", "DataError", "quantise_pixels",
            "quantise_features", "har_windows", "har_features", "HAR_FEATURE_NAMES", "HAR_FEATURE_COUNT",
@@ -125,7 +125,7 @@ def quantise_features(train: np.ndarray, test: np.ndarray, pixel_bits: int,
                                        for j in range(v.shape[1])], axis=1)
         unit = quantile if code == "quantile" else lambda v: (quantile(v) > 0.5).astype(np.float64)  # noqa: E731
     else:
-        raise ValueError(f"feature code {code!r} is not 'minmax', 'quantile' or 'median'")
+        raise ValueError(f"feature code {code!r} is not one of {FEATURE_CODES}")
     scale = lambda v: quantise_pixels(unit(v) * varies, 1.0, pixel_bits)  # noqa: E731
     return scale(train), scale(test)
 

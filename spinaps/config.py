@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Config", "ConfigError", "Setting", "FIELDS", "PRESETS", "LFSR_TAPS", "MAX_ROWS_PER_TILE",
+__all__ = ["Config", "ConfigError", "Setting", "FIELDS", "PRESETS", "FEATURE_CODES", "LFSR_TAPS", "MAX_ROWS_PER_TILE",
            "MAX_ROW_BITS", "DATASET_SHAPES", "signed_width", "read_yaml", "load_config", "reference_markdown"]
 
 #: Maximal-length Fibonacci LFSR taps (Xilinx XAPP052, Table 3), numbered 1..W.
@@ -43,6 +43,8 @@ MAX_ROWS_PER_TILE = 4096
 #: write-verify comparator are built for.
 MAX_ROW_BITS = 1024
 
+#: How real-valued features become intensities (model/data.py ``quantise_features``).
+FEATURE_CODES = ("minmax", "quantile", "median")
 #: Data sets of pixels (not real-valued features): ``feature_code`` must stay ``minmax``.
 PIXEL_DATASETS = ("digits", "mnist", "random")
 #: Inputs and classes of the built-in data sets: a configuration naming one must match it.
@@ -109,7 +111,7 @@ class Config:
                                "UCI-HAR's own text files or MNIST-format IDX files in data_dir, or uniform random "
                                "pixels (hardware tests). Origins and splits: model/data.py.")
     data_dir: str = setting("", group="network", doc="Directory of the data files (dataset: uci_har or idx).")
-    feature_code: str = setting("minmax", group="network", choices=("minmax", "quantile", "median"),
+    feature_code: str = setting("minmax", group="network", choices=FEATURE_CODES,
                                 doc="How real-valued features (har, uci_har, float IDX) become intensities, "
                                     "from the training split only: min-max scaled by its range; mapped through "
                                     "its empirical distribution function (uniform on 0..1: fewer features "

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from gen.generate import generate
+from spinaps.atomic import atomic_write_text
 from spinaps.cli import VerificationError
 from spinaps.config import Config
 
@@ -94,7 +95,7 @@ def _public_ports(manifest: dict, work: Path) -> Path:
     lines = ["`verilator_config"] + [f'public_flat_rw -module "{manifest["top"]}" -var "{port["name"]}"'
                                     for port in manifest["ports"]]
     path = work / "public_ports.vlt"
-    path.write_text("\n".join(lines) + "\n")
+    atomic_write_text(path, "\n".join(lines) + "\n")
     return path
 
 
