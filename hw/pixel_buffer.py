@@ -4,52 +4,63 @@ from amaranth import Module
 from amaranth.lib import wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
-from amaranth.utils import ceil_log2
+from amaranth.utils import ceil_log2, exact_log2
 
-from .params import check_range
+from .params import check_choice, check_range
 
 __all__ = ["PixelBuffer"]
 
 
 class PixelBuffer(wiring.Component):
-    """A small SRAM of ``words`` words of ``word_bits`` bits: written by the bus, read by the encoder.
+    """A small SRAM of ``words`` words of ``word_bits`` bits: written a word at a time by the bus,
+    read a row of ``row_words`` words at a time by the encoder.
 
     Synthesis treats it as a macro (black box, modelled like the STT-RAM macros), not as
     flip-flops. Word m holds the pixels of local inputs ``m·p .. m·p + p - 1``, the first in
-    the lowest bits (p pixels a word). Contents are not reset.
+    the lowest bits (p pixels a word); row r holds words ``r·row_words .. r·row_words + row_words - 1``,
+    the first in the lowest bits, so a row's pixels are in local order too. Contents are not reset.
 
     Arguments
     ---------
     words : int
-        Depth (1..4096).
+        Depth in words (1..4096).
     word_bits : int
-        Width (1..32).
+        Width of a word (1..32).
+    row_words : int
+        Words in a row (1, 2, 4 or 8): the row is the unit of a read, the word (a write enable
+        each) the unit of a write.
 
     Members
     -------
     write_en : In(1)
     write_addr : In(ceil_log2(words) or 1)
     write_data : In(word_bits)
-        A write is performed at the clock edge of a cycle with ``write_en`` high.
-    read_addr : In(ceil_log2(words) or 1)
-    read_data : Out(word_bits)
-        The word at the ``read_addr`` of the previous cycle (synchronous read, always enabled).
-        A read and a write of the same word in one cycle return the old word.
+        A word write is performed at the clock edge of a cycle with ``write_en`` high.
+    read_addr : In(ceil_log2(rows) or 1)
+    read_data : Out(row_words · word_bits)
+        The row at the ``read_addr`` of the previous cycle (synchronous read, always enabled).
+        A read and a write of the same row in one cycle return the old row.
     """
 
-    def __init__(self, *, words: int, word_bits: int):
+    def __init__(self, *, words: int, word_bits: int, row_words: int = 1):
         check_range(self, "words", words, 1, 4096)
         check_range(self, "word_bits", word_bits, 1, 32)
-        self.words, self.word_bits = words, word_bits
-        addr_bits = ceil_log2(words) or 1
-        super().__init__({"write_en": In(1), "write_addr": In(addr_bits), "write_data": In(word_bits),
-                          "read_addr": In(addr_bits), "read_data": Out(word_bits)})
+        check_choice(self, "row_words", row_words, (1, 2, 4, 8))
+        self.words, self.word_bits, self.row_words = words, word_bits, row_words
+        self.rows = -(-words // row_words)
+        super().__init__({"write_en": In(1), "write_addr": In(ceil_log2(words) or 1), "write_data": In(word_bits),
+                          "read_addr": In(ceil_log2(self.rows) or 1), "read_data": Out(row_words * word_bits)})
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.memory = memory = Memory(shape=self.word_bits, depth=self.words, init=[])
-        write = memory.write_port()
+        m.submodules.memory = memory = Memory(shape=self.row_words * self.word_bits, depth=self.rows, init=[])
+        write = memory.write_port(granularity=self.word_bits)
         read = memory.read_port(transparent_for=())
-        m.d.comb += [write.en.eq(self.write_en), write.addr.eq(self.write_addr), write.data.eq(self.write_data),
+        slot_bits = exact_log2(self.row_words)
+        slot = self.write_addr[:slot_bits]
+        m.d.comb += [write.addr.eq(self.write_addr[slot_bits:]),
+                     write.data.eq(self.write_data.replicate(self.row_words)),
                      read.addr.eq(self.read_addr), self.read_data.eq(read.data)]
+        for i in range(self.row_words):
+            m.d.comb += write.en[i].eq(self.write_en & (slot == i))
         return m

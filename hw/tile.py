@@ -44,7 +44,8 @@ class Tile(wiring.Component):
     following cycle, and starts the encoder on the step's inputs. Every event reads one macro row;
     its weights come out on ``rows`` ``read_latency`` cycles later. ``idle`` is high when the
     scanner has no event pending and the encoder has finished: after a ``step_start`` with E events
-    it rises in cycle max(E, W) after it (W the encoder's words), the first cycle the next step may start.
+    it rises in cycle max(E, W) after it (W the encoder's cycles: pixel-buffer rows of ``encoder_words``
+    words, one word if the tile's pixels fit one), the first cycle the next step may start.
 
     Arguments
     ---------
@@ -90,9 +91,11 @@ class Tile(wiring.Component):
         c = self.config
         m = Module()
         word_bits = min(c.pixels_per_word, self.inputs) * c.pixel_bits
-        m.submodules.pixels = pixels = PixelBuffer(words=c.pixel_words_per_tile, word_bits=word_bits)
+        row_words = c.encoder_words if self.inputs > c.pixels_per_word else 1
+        m.submodules.pixels = pixels = PixelBuffer(words=c.pixel_words_per_tile, word_bits=word_bits,
+                                                   row_words=row_words)
         m.submodules.encoder = encoder = RateEncoder(
-            inputs=self.inputs, pixel_bits=c.pixel_bits, pixels_per_word=c.pixels_per_word,
+            inputs=self.inputs, pixel_bits=c.pixel_bits, pixels_per_word=c.pixels_per_word, words_per_read=row_words,
             lfsr_width=c.lfsr_width, salt=(self.tile * SEED_SALT) & ((1 << c.lfsr_width) - 1))
         m.submodules.history = history = SpikeHistory(inputs=self.inputs, tau=c.tau)
         m.submodules.scanner = scanner = EventScanner(rows=self.inputs * c.tau)
@@ -106,7 +109,7 @@ class Tile(wiring.Component):
         m.d.comb += [
             pixels.write_en.eq(self.pixels.en), pixels.write_addr.eq(self.pixels.addr),
             pixels.write_data.eq(self.pixels.data),
-            pixels.read_addr.eq(encoder.word_addr), encoder.word_data.eq(pixels.read_data),
+            pixels.read_addr.eq(encoder.row_addr), encoder.row_data.eq(pixels.read_data),
             encoder.seed.eq(self.seed), encoder.load.eq(self.load), encoder.start.eq(self.step_start),
             history.clear.eq(self.load), history.shift.eq(self.step_start), history.x.eq(encoder.x),
             scanner.bits.eq(history.shifted), scanner.start.eq(self.step_start),

@@ -195,6 +195,9 @@ def _load_idx(config: Config) -> Dataset:
             raise DataError(f"{directory}: {split} has {x.shape[0]} images but {y.shape[0]} labels")
         images[split] = x.reshape(x.shape[0], -1)
     if images["train"].dtype == np.uint8:
+        if config.feature_code != "minmax":
+            raise DataError(f"{directory}: feature_code = {config.feature_code!r} is not allowed with uint8 "
+                            "IDX images (allowed: 'minmax'; pixels are not real-valued features)")
         train_x, test_x = (quantise_pixels(images[s], 255.0, config.pixel_bits) for s in ("train", "test"))
     else:  # real-valued features (e.g. UCI-HAR converted to IDX)
         train_x, test_x = quantise_features(images["train"], images["test"], config.pixel_bits,

@@ -176,9 +176,9 @@ def step_starts(config: Config, busiest: list[int]) -> list[int]:
 
     ``busiest[t-1]`` is E_t, the events of the busiest tile in step t. Step 1 starts in cycle 2
     (START in cycle 0, LFSR load in cycle 1); step t + 1 starts ``max(E_t, W, G + 2)`` cycles
-    after step t (W: encoder words per tile; G + 2: the neuron stage's cycles per step)."""
+    after step t (W: the encoder's cycles a step; G + 2: the neuron stage's cycles per step)."""
     starts = [2]
-    floor = max(config.pixel_words_per_tile, config.neuron_groups + 2)
+    floor = max(config.encoder_cycles, config.neuron_groups + 2)
     for events in busiest:
         starts.append(starts[-1] + max(int(events), floor))
     return starts
@@ -197,12 +197,12 @@ def timing_constants(config: Config) -> dict:
     """The cycle-level constants ``manifest.json`` carries (spec section 9)."""
     return {
         "first_step_start": 2,
-        "encoder_words": config.pixel_words_per_tile,
+        "encoder_cycles": config.encoder_cycles,
         "neuron_groups": config.neuron_groups,
-        "min_step_cycles": max(config.pixel_words_per_tile, config.neuron_groups + 2),
+        "min_step_cycles": max(config.encoder_cycles, config.neuron_groups + 2),
         "handoff_lead": handoff_lead(config),
         "decision_after_handoff": config.neuron_groups + 2,
-        "formula": "start[1] = 2; start[t+1] = start[t] + max(E_t, encoder_words, neuron_groups + 2); "
+        "formula": "start[1] = 2; start[t+1] = start[t] + max(E_t, encoder_cycles, neuron_groups + 2); "
                    "decision[t] = start[t+1] + handoff_lead + neuron_groups + 2; CYCLES = decision[T] + 1",
     }
 

@@ -255,8 +255,8 @@ def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
 
 
 def pixel_buffer_figures(config: Config, *, tech: dict | None = None, node_nm: float | None = None) -> MacroFigures:
-    """The tiles' pixel buffers, SRAM in both designs: ``pixel_words_per_tile`` words of ``pixels_per_word``
-    pixels each, one buffer per tile (:func:`array_figures`)."""
-    return array_figures(technology="sram", rows=config.pixel_words_per_tile,
-                         row_bits=config.pixels_per_word * config.pixel_bits, count=config.tiles, tech=tech,
-                         node_nm=node_nm)
+    """The tiles' pixel buffers, SRAM in both designs: ``encoder_cycles`` rows of ``pixel_row_words`` words
+    of ``pixels_per_word`` pixels each, one buffer per tile (:func:`array_figures`)."""
+    return array_figures(technology="sram", rows=config.encoder_cycles,
+                         row_bits=config.pixel_row_words * config.pixels_per_word * config.pixel_bits,
+                         count=config.tiles, tech=tech, node_nm=node_nm)

@@ -202,8 +202,9 @@ def efficiency(config: Config, *, logic: dict, inference: dict, tech: dict, idle
                           "GSOPS/W/mm^2 is undefined (weights that decide before any input event?)")
     active = 1.0 - idle_fraction
     buffers = pixel_buffer_figures(config, tech=tech, node_nm=node_nm)
-    # Every tile's encoder reads its V pixel words once a step started (the decision step and the step
-    # started speculatively before it), and the host writes them once an inference.
+    # Every tile's encoder reads its pixel-buffer rows once a step started (the decision step and the step
+    # started speculatively before it), and the host writes them once an inference (a row in
+    # pixel_row_words word writes: a row's worth of cells).
     buffer_reads = (inference.get("steps_per_inference", config.t_max) + 1) * config.tiles * buffers.rows
     buffer_energy_pj = (buffer_reads * buffers.read_energy_row_pj
                         + config.tiles * buffers.rows * buffers.write_energy_row_pj)

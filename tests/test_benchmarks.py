@@ -30,6 +30,7 @@ def test_utilisation_bounds_on_hand_counted_events():
     # so step 3 would start in cycle 18; the decision of step 2 is 2 (hand-off) + 4 cycles later, in
     # cycle 24, and CYCLES = 25.
     assert figures["contract"] == pytest.approx(10 / (25 * 2))
+    assert figures["rows_everywhere"] == pytest.approx(10 / (25 * 2))     # the encoder's 8 cycles dominate
     assert figures["step_synchronous"] == pytest.approx(10 / ((4 + 3) * 2))
     assert figures["free_running"] == pytest.approx(10 / (5 * 2))      # both tiles read 5 events
     assert figures["events_per_tile_per_step"] == pytest.approx(10 / 2 / 2)
@@ -48,3 +49,8 @@ def test_utilisation_bounds_when_pairs_of_tiles_share_rows():
     # all); over the inference the pairs read 6, 7, 4 -> 3, 4, 4 cycles (4).
     assert figures["step_synchronous_pairs"] == pytest.approx(17 / (6 * 5))
     assert figures["free_running_pairs"] == pytest.approx(17 / (4 * 5))
+    # Contract (13 inputs a tile: W = 4 words; G + 2 = 4): steps cost max(6, 4) and 4 cycles, step 3
+    # would start in cycle 12 and step 2 is decided in cycle 18. Every row in every tile: 9 and 10 events
+    # dealt 2 a tile, steps cost 4 and 4, decided in cycle 16.
+    assert figures["contract"] == pytest.approx(17 / (19 * 5))
+    assert figures["rows_everywhere"] == pytest.approx(17 / (17 * 5))

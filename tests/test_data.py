@@ -77,6 +77,15 @@ def test_idx_dataset_loads(tmp_path):
     assert data.train_x.max() <= 255
 
 
+def test_idx_pixels_refuse_a_feature_code(tmp_path):
+    """uint8 IDX images are pixels: a feature code other than min-max would be ignored, so it is refused."""
+    write_mnist_like(tmp_path / "mnist")
+    config = Config(dataset="idx", data_dir=str(tmp_path / "mnist"), n_inputs=16, tiles=4, feature_code="quantile")
+    with pytest.raises(DataError, match=r"mnist: feature_code = 'quantile' is not allowed with uint8 IDX images "
+                                        r"\(allowed: 'minmax'; pixels are not real-valued features\)$"):
+        load_dataset(config)
+
+
 def test_idx_float_features_are_min_max_scaled(tmp_path):
     directory = tmp_path / "har"
     directory.mkdir()

@@ -71,6 +71,8 @@ EXTREMES = {
     "lanes_1": (dict(neuron_lanes=1, n_outputs=5), {}),
     "lanes_n_y": (dict(neuron_lanes=5, n_outputs=5), {}),
     "lanes_over_n_y": (dict(neuron_lanes=256, n_outputs=5), {}),
+    # 40 pixel words read 8 a cycle: W = 5 cycles, more than the neuron stage's G + 2 = 4, set the pace
+    "encoder_words_8": (dict(encoder_words=8, n_inputs=160, tiles=1, tau=1), {}),
 }
 
 

@@ -65,8 +65,10 @@ def test_steps_taken_vary():
     assert golden.decision_step.min() <= 2 and golden.decision_step.max() >= 4
 
 
-def test_decision_cycles_follow_the_spec_on_every_step():
-    config = Config(read_latency=2, neuron_lanes=3)
+@pytest.mark.parametrize("config", [Config(read_latency=2, neuron_lanes=3),
+                                    Config(tiles=2, tile_map="interleaved", neuron_lanes=10, encoder_words=2)],
+                         ids=["default_R2_lanes3", "tiles2_2words"])
+def test_decision_cycles_follow_the_spec_on_every_step(config):
     alpha, bias, pixels = random_problem(config, np.random.default_rng(8), images=10)
     golden = run_golden(config, alpha, bias, pixels, seed_encoder=image_seeds(3, 10), seed_spike=image_seeds(4, 10))
     table = decision_cycle_table(config, golden)

@@ -43,10 +43,13 @@ CONFIGS = [
     # 3 tiles of unequal size, one lane per neuron, the max-potential and abstain policies
     Config(dataset="random", n_inputs=14, n_outputs=3, tiles=3, tau=3, n_basis=3, pixel_bits=8, neuron_lanes=1,
            read_latency=1, t_max=5, tile_map="blocked", tie_policy="max_potential", timeout_policy="abstain"),
+    # 2 tiles of 22 inputs, 11 words read 2 a cycle: W = 6 cycles (the last row half full) set the pace
+    Config(dataset="random", n_inputs=44, n_outputs=5, tiles=2, tau=3, n_basis=3, pixel_bits=16, neuron_lanes=5,
+           t_max=6, tile_map="interleaved", encoder_words=2),
 ]
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"tiles{c.tiles}-W{c.pixel_words_per_tile}")
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: f"tiles{c.tiles}-W{c.encoder_cycles}")
 def test_datapath_and_control_match_golden_back_to_back(config):
     mapping = tile_map(config)
     alpha, bias = random_network(config, 3)

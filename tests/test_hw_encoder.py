@@ -20,19 +20,19 @@ from spinaps.contract import SEED_SALT, pack_fields, stream_seed
 
 
 class Harness(Elaboratable):
-    """A tile's pixel buffer and its encoder, wired as in hw/tile.py."""
+    """A tile's pixel buffer and its encoder, wired as in hw/tile.py: rows of ``row_words`` words."""
 
-    def __init__(self, *, inputs, pixel_bits, lfsr_width, tile):
-        self.pixels_per_word = 32 // pixel_bits
-        self.encoder = RateEncoder(inputs=inputs, pixel_bits=pixel_bits, pixels_per_word=self.pixels_per_word,
+    def __init__(self, *, inputs, pixel_bits, lfsr_width, tile, row_words=1):
+        p = 32 // pixel_bits
+        self.encoder = RateEncoder(inputs=inputs, pixel_bits=pixel_bits, pixels_per_word=p, words_per_read=row_words,
                                    lfsr_width=lfsr_width, salt=(tile * SEED_SALT) & ((1 << lfsr_width) - 1))
-        self.buffer = PixelBuffer(words=self.encoder.words, word_bits=self.pixels_per_word * pixel_bits)
+        self.buffer = PixelBuffer(words=-(-inputs // p), word_bits=p * pixel_bits, row_words=row_words)
 
     def elaborate(self, platform):
         m = Module()
         m.submodules.encoder, m.submodules.buffer = self.encoder, self.buffer
-        m.d.comb += [self.buffer.read_addr.eq(self.encoder.word_addr),
-                     self.encoder.word_data.eq(self.buffer.read_data)]
+        m.d.comb += [self.buffer.read_addr.eq(self.encoder.row_addr),
+                     self.encoder.row_data.eq(self.buffer.read_data)]
         return m
 
 
@@ -70,9 +70,10 @@ def ref_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps):
     return x.astype(int).tolist()
 
 
-def rtl_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps, gaps):
+def rtl_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps, gaps, row_words=1):
     """Spikes of each step, and the cycles ``busy`` stayed high after each start."""
-    dut = Harness(inputs=len(pixels), pixel_bits=pixel_bits, lfsr_width=lfsr_width, tile=tile)
+    dut = Harness(inputs=len(pixels), pixel_bits=pixel_bits, lfsr_width=lfsr_width, tile=tile,
+                  row_words=row_words)
     enc = dut.encoder
     words = pixel_words(pixels, pixel_bits, garbage=(1 << pixel_bits) - 1)
     out, busy_cycles = [], []
@@ -98,31 +99,36 @@ def rtl_spikes(pixels, *, pixel_bits, lfsr_width, tile, seed, steps, gaps):
     return out, busy_cycles
 
 
-CASES = [  # (inputs, pixel_bits, lfsr_width, tile)
-    (13, 8, 32, 0),      # 4 pixels a word: 4 words, the last holds 1 input
-    (7, 5, 16, 3),       # 6 pixels a word: 2 words, the last holds 1
-    (4, 8, 24, 5),       # exactly one word
-    (3, 16, 32, 1),      # 2 pixels a word, the last word holds 1
-    (40, 1, 32, 2),      # 32 pixels a word, the last holds 8
-    (2, 16, 16, 0),      # one word of 16-bit pixels
-    (1, 1, 16, 7),       # one input
-    (64, 8, 32, 6),      # a multiple of the word
+CASES = [  # (inputs, pixel_bits, lfsr_width, tile, words a row)
+    (13, 8, 32, 0, 1),      # 4 pixels a word: 4 words, the last holds 1 input
+    (7, 5, 16, 3, 1),       # 6 pixels a word: 2 words, the last holds 1
+    (4, 8, 24, 5, 1),       # exactly one word
+    (3, 16, 32, 1, 1),      # 2 pixels a word, the last word holds 1
+    (40, 1, 32, 2, 1),      # 32 pixels a word, the last holds 8
+    (2, 16, 16, 0, 1),      # one word of 16-bit pixels
+    (1, 1, 16, 7, 1),       # one input
+    (64, 8, 32, 6, 1),      # a multiple of the word
+    (13, 8, 32, 0, 2),      # rows of 8 pixels: 2 reads, the last holds 5 (a word and 1)
+    (49, 4, 32, 1, 2),      # the MNIST preset's tile: 7 words, 4 reads of 16 pixels, the last holds 1
+    (64, 8, 32, 6, 4),      # rows of 16 pixels, a multiple of the row
+    (7, 5, 16, 3, 8),       # one row of 48 pixel slots holds the 7 inputs (6 words never written)
+    (40, 1, 32, 2, 2),      # one row of 64 slots holds 40 inputs
 ]
 
 
-@pytest.mark.parametrize("inputs, pixel_bits, lfsr_width, tile", CASES)
-def test_encoder_matches_model(inputs, pixel_bits, lfsr_width, tile):
+@pytest.mark.parametrize("inputs, pixel_bits, lfsr_width, tile, row_words", CASES)
+def test_encoder_matches_model(inputs, pixel_bits, lfsr_width, tile, row_words):
     rng = random.Random(inputs * pixel_bits + tile)
     top = (1 << pixel_bits) - 1
     pixels = [rng.choice([0, top, rng.randrange(top + 1), rng.randrange(top + 1)]) for _ in range(inputs)]
     seed, steps = rng.getrandbits(lfsr_width), 6
     gaps = [0, 0, 3, 0, 1, 0]
     rtl, busy = rtl_spikes(pixels, pixel_bits=pixel_bits, lfsr_width=lfsr_width, tile=tile, seed=seed,
-                           steps=steps, gaps=gaps)
+                           steps=steps, gaps=gaps, row_words=row_words)
     ref = ref_spikes(pixels, pixel_bits=pixel_bits, lfsr_width=lfsr_width, tile=tile, seed=seed, steps=steps)
     assert rtl == ref
-    words = -(-inputs // (32 // pixel_bits))
-    assert busy == [words - 1] * steps          # one word a cycle, the start cycle included
+    reads = -(-inputs // ((32 // pixel_bits) * row_words))
+    assert busy == [reads - 1] * steps          # one row a cycle, the start cycle included
 
 
 def test_encoder_seed_zero_after_salt_loads_one():
@@ -178,6 +184,7 @@ def test_encoder_load_clears_and_restarts_the_stream():
     (dict(pixel_bits=17, pixels_per_word=1), "pixel_bits = 17 is out of range (allowed: 1..16)"),
     (dict(pixel_bits=8, pixels_per_word=5), "pixels_per_word = 5 is out of range (allowed: 1..4)"),
     (dict(pixel_bits=5, pixels_per_word=0), "pixels_per_word = 0 is out of range (allowed: 1..6)"),
+    (dict(words_per_read=9), "words_per_read = 9 is out of range (allowed: 1..8)"),
 ])
 def test_encoder_parameter_errors(kwargs, message):
     arguments = dict(inputs=8, pixel_bits=8, pixels_per_word=4, lfsr_width=16, salt=0)

@@ -1,8 +1,8 @@
 """hw.pixel_buffer.PixelBuffer against model.pixel_buffer (ref_* vs rtl_*), in Amaranth's simulator.
 
-Every cycle a random write (or none) and a random read address; the word read in cycle c is on
-``read_data`` in cycle c + 1 and is the model's word before cycle c's write (read-during-write
-returns the old word). Words never written are undefined in the model and not compared.
+Every cycle a random word write (or none) and a random row read address; the row read in cycle c is
+on ``read_data`` in cycle c + 1 and is the model's row before cycle c's write (read-during-write
+returns the old row). Rows with a word never written are undefined in the model and not compared.
 """
 
 import random
@@ -14,19 +14,19 @@ from hw.pixel_buffer import PixelBuffer
 from model.pixel_buffer import PixelBuffer as ModelBuffer
 
 
-def random_accesses(rng, words, word_bits, cycles):
-    """Per cycle ``(write_en, write_addr, write_data, read_addr)``; reads often hit the word being written."""
-    out = []
+def random_accesses(rng, words, word_bits, cycles, row_words=1):
+    """Per cycle ``(write_en, write_addr, write_data, read_addr)``; reads often hit the row being written."""
+    out, rows = [], -(-words // row_words)
     for _ in range(cycles):
         write_addr = rng.randrange(words)
-        read_addr = write_addr if rng.random() < 0.3 else rng.randrange(words)
+        read_addr = write_addr // row_words if rng.random() < 0.3 else rng.randrange(rows)
         out.append((int(rng.random() < 0.5), write_addr, rng.getrandbits(word_bits), read_addr))
     return out
 
 
-def ref_reads(accesses, *, words, word_bits):
-    """The word on ``read_data`` in cycles 1 .. len(accesses) (None: not written yet)."""
-    model, out = ModelBuffer(words=words, word_bits=word_bits), []
+def ref_reads(accesses, *, words, word_bits, row_words=1):
+    """The row on ``read_data`` in cycles 1 .. len(accesses) (None: not written yet)."""
+    model, out = ModelBuffer(words=words, word_bits=word_bits, row_words=row_words), []
     for write_en, write_addr, write_data, read_addr in accesses:
         out.append(model.read(read_addr))          # sampled at this cycle's edge, before the write
         if write_en:
@@ -43,8 +43,8 @@ async def access(ctx, dut, write_en, write_addr, write_data, read_addr):
     await ctx.tick()
 
 
-def rtl_reads(accesses, *, words, word_bits):
-    dut = PixelBuffer(words=words, word_bits=word_bits)
+def rtl_reads(accesses, *, words, word_bits, row_words=1):
+    dut = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words)
     out = []
 
     async def testbench(ctx):
@@ -57,17 +57,36 @@ def rtl_reads(accesses, *, words, word_bits):
     return out
 
 
-@pytest.mark.parametrize("words, word_bits", [(1, 32), (3, 8), (16, 24), (5, 1), (200, 32)])
-def test_pixel_buffer_matches_model(words, word_bits):
-    accesses = random_accesses(random.Random(words * word_bits), words, word_bits, 300)
-    ref = ref_reads(accesses, words=words, word_bits=word_bits)
-    rtl = rtl_reads(accesses, words=words, word_bits=word_bits)
+@pytest.mark.parametrize("words, word_bits, row_words", [(1, 32, 1), (3, 8, 1), (16, 24, 1), (5, 1, 1), (200, 32, 1),
+                                                        (7, 32, 2), (16, 30, 4), (3, 8, 8), (13, 16, 8)])
+def test_pixel_buffer_matches_model(words, word_bits, row_words):
+    accesses = random_accesses(random.Random(words * word_bits + row_words), words, word_bits, 300, row_words)
+    ref = ref_reads(accesses, words=words, word_bits=word_bits, row_words=row_words)
+    rtl = rtl_reads(accesses, words=words, word_bits=word_bits, row_words=row_words)
     compared = [(r, w) for r, w in zip(rtl, ref) if w is not None]
-    assert [r for r, _ in compared] == [w for _, w in compared]
-    # Read-during-write of a written word happened, and returned the old word (not the new one).
+    assert len(compared) > 50 and [r for r, _ in compared] == [w for _, w in compared]
+    # Read-during-write of a written row happened, and returned the old row (not the new one).
     collisions = [c for c, (en, wa, wd, ra) in enumerate(accesses)
-                  if en and wa == ra and ref[c] is not None and ref[c] != wd]
+                  if en and wa // row_words == ra and ref[c] is not None
+                  and (ref[c] >> (wa % row_words * word_bits)) & ((1 << word_bits) - 1) != wd]
     assert collisions and all(rtl[c] == ref[c] for c in collisions)
+
+
+def test_pixel_buffer_row_is_its_words_in_order():
+    """Directed: words 0..5 written into rows of 4 words; row 0 holds words 0..3, the first lowest, and
+    row 1 words 4 and 5 (the slots past the last word read 0 in the simulator)."""
+    dut = PixelBuffer(words=6, word_bits=8, row_words=4)
+    seen = []
+
+    async def testbench(ctx):
+        for addr in range(6):
+            await access(ctx, dut, 1, addr, 0x10 + addr, 0)
+        for row in (0, 1, 0):
+            await access(ctx, dut, 0, 0, 0, row)
+            seen.append(ctx.get(dut.read_data))
+
+    simulate(dut, testbench)
+    assert seen == [0x13121110, 0x00001514, 0x13121110]
 
 
 def test_pixel_buffer_read_is_one_cycle_late():
@@ -92,6 +111,7 @@ def test_pixel_buffer_read_is_one_cycle_late():
     (dict(words=4, word_bits=33), "word_bits = 33 is out of range (allowed: 1..32)"),
     (dict(words=4, word_bits=0), "word_bits = 0 is out of range (allowed: 1..32)"),
     (dict(words="4", word_bits=8), "words = '4' is not an integer (allowed: 1..4096)"),
+    (dict(words=4, word_bits=8, row_words=3), "row_words = 3 is not allowed (allowed: 1, 2, 4, 8)"),
 ])
 def test_pixel_buffer_parameter_errors(kwargs, message):
     with pytest.raises(ValueError) as info:

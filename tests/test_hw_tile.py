@@ -4,7 +4,8 @@ The tile's pixels are written through its ``pixels`` port (``spinaps.contract.pi
 macro preloaded with ``spinaps.contract.macro_contents``. Per step, the rows on the ``rows`` stream
 must be the model's rows in issue order (their macro contents), each ``read_latency`` cycles after it
 was issued, the issues one a cycle from the step's start; ``idle`` rises max(E, W) cycles after
-``step_start`` (E the step's events, W the encoder's words).
+``step_start`` (E the step's events, W the encoder's cycles: its pixel words, ``encoder_words`` a
+cycle when the tile has more than one word).
 """
 
 import random
@@ -31,6 +32,12 @@ CONFIGS = [  # (configuration, tile)
     # the last of 4 interleaved tiles holds 2 of L = 3 inputs (rows of no input stay erased)
     (Config(dataset="random", n_inputs=10, n_outputs=2, tiles=4, tau=5, n_basis=5, pixel_bits=5,
             tile_map="interleaved", read_latency=2), 3),
+    # 2 blocked tiles of 20 inputs, 5 words read 2 a cycle: W = 3
+    (Config(dataset="random", n_inputs=40, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=8,
+            tile_map="blocked", encoder_words=2), 1),
+    # tile 1 of 3 interleaved holds 4 of L = 5 inputs: 2 words in one row of 4, W = 1
+    (Config(dataset="random", n_inputs=13, n_outputs=3, tiles=3, tau=3, n_basis=3, pixel_bits=16,
+            tile_map="interleaved", encoder_words=4), 1),
 ]
 
 
@@ -132,8 +139,10 @@ def test_tile_rows_and_idle_match_model(config, tile):
     reads, datas = ref_stream(*case, steps)
     starts, stream, idle, _ = rtl_stream(*case, schedule)
     assert stream == expected_stream(config, starts, datas)
-    words = config.pixel_words_per_tile if len(mapping[tile]) == config.inputs_per_tile else \
-        -(-len(mapping[tile]) // config.pixels_per_word)
+    inputs, per_word = len(mapping[tile]), 32 // config.pixel_bits
+    words = -(-inputs // per_word)
+    if inputs > per_word:
+        words = -(-words // config.encoder_words)
     for t, (start, rows) in enumerate(zip(starts, reads)):
         span = max(len(rows), words)
         assert idle[start + 1:start + span + 1] == [0] * (span - 1) + [1], f"step {t + 1}"

@@ -79,6 +79,8 @@ def test_pixel_buffers_are_small_srams_by_hand():
     assert buffers.read_energy_row_pj == pytest.approx(0.1 * 32 + 1.0)
     mnist = pixel_buffer_figures(Config(dataset="random", n_inputs=784, tiles=16), tech=TEST_TECH)
     assert (mnist.rows, mnist.macros) == (13, 16)                     # 49 inputs a tile, 4 a word
+    paired = pixel_buffer_figures(Config(dataset="random", n_inputs=784, tiles=16, encoder_words=2), tech=TEST_TECH)
+    assert (paired.rows, paired.row_bits) == (7, 64)                  # 13 words, 2 a row
 
 
 def test_macro_model_scales_with_the_node():
