@@ -186,8 +186,12 @@ def run_flow(config: Config, *, weights: Path, out: Path, n: int = 100, sim: str
         "fmax_mhz": synth["fmax_mhz"],
         "gsops": synth["gsops"],
         # The testbench's host loop: an image's pixels and seeds written over AXI4-Lite, START, the
-        # interrupt, five result registers read; nothing overlaps the inference.
+        # interrupt, five result registers read; nothing overlaps the inference (PIXEL is locked while
+        # BUSY). The least any host needs: 3 cycles an access (docs/spec.md section 9) for the pixel
+        # words, START and RESULT_CLASS.
         "host_loop_cycles_per_image": sim_results["inference_cycles"] / n,
+        "host_loop_least_cycles_per_image": (sim_results["cycles_per_inference"]
+                                             + 3 * (config.tiles * config.pixel_words_per_tile + 2)),
         "gsops_host_loop": synth["gsops"] * sim_results["cycles_per_inference"] / (sim_results["inference_cycles"] / n),
         "gsops_per_w_per_mm2": synth["gsops_per_w_per_mm2"],
         "stt_over_sram": synth["stt_over_sram"],
@@ -250,8 +254,9 @@ def _markdown(s: dict, golden: dict, synth: dict, work: Path, synth_dir: Path) -
         f"{s['macro_area_um2']['sram']:,.0f} µm² |",
         f"| f_max | {s['fmax_mhz']:.1f} MHz |",
         f"| GSOPS (images arriving in no time) | {s['gsops']:.3g} |",
-        f"| host loop over AXI4-Lite (measured: pixels and seeds written, START, interrupt, 5 registers read) "
-        f"| {s['host_loop_cycles_per_image']:.1f} cycles an image, {s['gsops_host_loop']:.3g} GSOPS |",
+        f"| host loop over AXI4-Lite, nothing overlapped (measured: pixels and seeds written, START, interrupt, "
+        f"5 registers read; the least the bus allows) | {s['host_loop_cycles_per_image']:.1f} cycles an image "
+        f"({s['host_loop_least_cycles_per_image']:.1f}), {s['gsops_host_loop']:.3g} GSOPS |",
         f"| GSOPS/W/mm² STT-RAM / SRAM | {s['gsops_per_w_per_mm2']['stt']:.3g} / "
         f"{s['gsops_per_w_per_mm2']['sram']:.3g} |",
         f"| STT-RAM over SRAM | {s['stt_over_sram']:.2f}× (the paper reports 4×) |", "",

@@ -1,5 +1,7 @@
 """A tile's image buffer: its pixels, several to a word (docs/spec.md section 2; golden: model/pixel_buffer.py)."""
 
+from math import gcd
+
 from amaranth import Module
 from amaranth.lib import wiring
 from amaranth.lib.memory import Memory
@@ -27,8 +29,10 @@ class PixelBuffer(wiring.Component):
     word_bits : int
         Width of a word (1..32).
     row_words : int
-        Words in a row (1, 2, 4 or 8): the row is the unit of a read, the word (a write enable
-        each) the unit of a write.
+        Words in a row (1, 2, 4 or 8): the row is the unit of a read, the word the unit of a write.
+    row_bits : int or None
+        Width of a row: ``row_words · word_bits`` (None), or fewer when the buffer is one row
+        whose last word is not full (the bits of the pixels it does not have are not stored).
 
     Members
     -------
@@ -37,30 +41,37 @@ class PixelBuffer(wiring.Component):
     write_data : In(word_bits)
         A word write is performed at the clock edge of a cycle with ``write_en`` high.
     read_addr : In(ceil_log2(rows) or 1)
-    read_data : Out(row_words · word_bits)
+    read_data : Out(row_bits)
         The row at the ``read_addr`` of the previous cycle (synchronous read, always enabled).
         A read and a write of the same row in one cycle return the old row.
     """
 
-    def __init__(self, *, words: int, word_bits: int, row_words: int = 1):
+    def __init__(self, *, words: int, word_bits: int, row_words: int = 1, row_bits: int | None = None):
         check_range(self, "words", words, 1, 4096)
         check_range(self, "word_bits", word_bits, 1, 32)
         check_choice(self, "row_words", row_words, (1, 2, 4, 8))
         self.words, self.word_bits, self.row_words = words, word_bits, row_words
         self.rows = -(-words // row_words)
+        full = row_words * word_bits
+        if row_bits is not None and self.rows == 1:
+            check_range(self, "row_bits", row_bits, (words - 1) * word_bits + 1, full)
+        elif row_bits is not None:
+            check_range(self, "row_bits", row_bits, full, full)
+        self.row_bits = full if row_bits is None else row_bits
         super().__init__({"write_en": In(1), "write_addr": In(ceil_log2(words) or 1), "write_data": In(word_bits),
-                          "read_addr": In(ceil_log2(self.rows) or 1), "read_data": Out(row_words * word_bits)})
+                          "read_addr": In(ceil_log2(self.rows) or 1), "read_data": Out(self.row_bits)})
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.memory = memory = Memory(shape=self.row_words * self.word_bits, depth=self.rows, init=[])
-        write = memory.write_port(granularity=self.word_bits)
+        lane = gcd(self.word_bits, self.row_bits)            # write-enable granularity
+        m.submodules.memory = memory = Memory(shape=self.row_bits, depth=self.rows, init=[])
+        write = memory.write_port(granularity=lane)
         read = memory.read_port(transparent_for=())
         slot_bits = exact_log2(self.row_words)
         slot = self.write_addr[:slot_bits]
         m.d.comb += [write.addr.eq(self.write_addr[slot_bits:]),
                      write.data.eq(self.write_data.replicate(self.row_words)),
                      read.addr.eq(self.read_addr), self.read_data.eq(read.data)]
-        for i in range(self.row_words):
-            m.d.comb += write.en[i].eq(self.write_en & (slot == i))
+        for i in range(self.row_bits // lane):
+            m.d.comb += write.en[i].eq(self.write_en & (slot == i * lane // self.word_bits))
         return m

@@ -90,10 +90,13 @@ class Tile(wiring.Component):
     def elaborate(self, platform):
         c = self.config
         m = Module()
+        # The tile's own words, encoder_words to a row; a buffer of one row stores only its pixels.
+        words = -(-self.inputs // c.pixels_per_word)
         word_bits = min(c.pixels_per_word, self.inputs) * c.pixel_bits
-        row_words = c.encoder_words if self.inputs > c.pixels_per_word else 1
-        m.submodules.pixels = pixels = PixelBuffer(words=c.pixel_words_per_tile, word_bits=word_bits,
-                                                   row_words=row_words)
+        row_words = c.encoder_words if words > 1 else 1
+        row_bits = self.inputs * c.pixel_bits if words <= row_words else row_words * word_bits
+        m.submodules.pixels = pixels = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words,
+                                                   row_bits=row_bits)
         m.submodules.encoder = encoder = RateEncoder(
             inputs=self.inputs, pixel_bits=c.pixel_bits, pixels_per_word=c.pixels_per_word, words_per_read=row_words,
             lfsr_width=c.lfsr_width, salt=(self.tile * SEED_SALT) & ((1 << c.lfsr_width) - 1))
@@ -107,7 +110,7 @@ class Tile(wiring.Component):
 
         connect(m, wiring.flipped(self.program), memctrl.program)
         m.d.comb += [
-            pixels.write_en.eq(self.pixels.en), pixels.write_addr.eq(self.pixels.addr),
+            pixels.write_en.eq(self.pixels.en & (self.pixels.addr < words)), pixels.write_addr.eq(self.pixels.addr),
             pixels.write_data.eq(self.pixels.data),
             pixels.read_addr.eq(encoder.row_addr), encoder.row_data.eq(pixels.read_data),
             encoder.seed.eq(self.seed), encoder.load.eq(self.load), encoder.start.eq(self.step_start),

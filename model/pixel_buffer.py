@@ -7,12 +7,14 @@ __all__ = ["PixelBuffer"]
 
 
 class PixelBuffer:
-    """``words`` words of ``word_bits`` bits in rows of ``row_words``; contents start undefined (None)
-    and are not reset."""
+    """``words`` words of ``word_bits`` bits in rows of ``row_words``, a row ``row_bits`` wide (default
+    ``row_words · word_bits``; the bits past it are not stored); contents start undefined (None) and
+    are not reset."""
 
-    def __init__(self, *, words: int, word_bits: int, row_words: int = 1):
+    def __init__(self, *, words: int, word_bits: int, row_words: int = 1, row_bits: int | None = None):
         self.words, self.word_bits, self.row_words = words, word_bits, row_words
         self.rows = -(-words // row_words)
+        self.row_bits = row_words * word_bits if row_bits is None else row_bits
         self.contents: list[int | None] = [None] * words
 
     def write(self, addr: int, data: int):
@@ -32,4 +34,4 @@ class PixelBuffer:
                 if self.contents[addr] is None:
                     return None
                 value |= self.contents[addr] << (i * self.word_bits)
-        return value
+        return value & ((1 << self.row_bits) - 1)

@@ -26,7 +26,10 @@ class Harness(Elaboratable):
         p = 32 // pixel_bits
         self.encoder = RateEncoder(inputs=inputs, pixel_bits=pixel_bits, pixels_per_word=p, words_per_read=row_words,
                                    lfsr_width=lfsr_width, salt=(tile * SEED_SALT) & ((1 << lfsr_width) - 1))
-        self.buffer = PixelBuffer(words=-(-inputs // p), word_bits=p * pixel_bits, row_words=row_words)
+        words = -(-inputs // p)
+        row_bits = inputs * pixel_bits if words <= row_words else None     # one row stores only its pixels
+        self.buffer = PixelBuffer(words=words, word_bits=min(p, inputs) * pixel_bits, row_words=row_words,
+                                  row_bits=row_bits)
 
     def elaborate(self, platform):
         m = Module()

@@ -24,9 +24,9 @@ def random_accesses(rng, words, word_bits, cycles, row_words=1):
     return out
 
 
-def ref_reads(accesses, *, words, word_bits, row_words=1):
+def ref_reads(accesses, *, words, word_bits, row_words=1, row_bits=None):
     """The row on ``read_data`` in cycles 1 .. len(accesses) (None: not written yet)."""
-    model, out = ModelBuffer(words=words, word_bits=word_bits, row_words=row_words), []
+    model, out = ModelBuffer(words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits), []
     for write_en, write_addr, write_data, read_addr in accesses:
         out.append(model.read(read_addr))          # sampled at this cycle's edge, before the write
         if write_en:
@@ -43,8 +43,8 @@ async def access(ctx, dut, write_en, write_addr, write_data, read_addr):
     await ctx.tick()
 
 
-def rtl_reads(accesses, *, words, word_bits, row_words=1):
-    dut = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words)
+def rtl_reads(accesses, *, words, word_bits, row_words=1, row_bits=None):
+    dut = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits)
     out = []
 
     async def testbench(ctx):
@@ -57,18 +57,22 @@ def rtl_reads(accesses, *, words, word_bits, row_words=1):
     return out
 
 
-@pytest.mark.parametrize("words, word_bits, row_words", [(1, 32, 1), (3, 8, 1), (16, 24, 1), (5, 1, 1), (200, 32, 1),
-                                                        (7, 32, 2), (16, 30, 4), (3, 8, 8), (13, 16, 8)])
-def test_pixel_buffer_matches_model(words, word_bits, row_words):
+@pytest.mark.parametrize("words, word_bits, row_words, row_bits", [
+    (1, 32, 1, None), (3, 8, 1, None), (16, 24, 1, None), (5, 1, 1, None), (200, 32, 1, None),
+    (7, 32, 2, None), (16, 30, 4, None), (3, 8, 8, None), (13, 16, 8, None),
+    (3, 32, 4, 68),         # one row of 3 words, the last with 4 of 32 bits (a tile of 17 4-bit pixels)
+    (2, 30, 2, 35),         # one row, 7 pixels of 5 bits
+])
+def test_pixel_buffer_matches_model(words, word_bits, row_words, row_bits):
     accesses = random_accesses(random.Random(words * word_bits + row_words), words, word_bits, 300, row_words)
-    ref = ref_reads(accesses, words=words, word_bits=word_bits, row_words=row_words)
-    rtl = rtl_reads(accesses, words=words, word_bits=word_bits, row_words=row_words)
+    ref = ref_reads(accesses, words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits)
+    rtl = rtl_reads(accesses, words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits)
     compared = [(r, w) for r, w in zip(rtl, ref) if w is not None]
     assert len(compared) > 50 and [r for r, _ in compared] == [w for _, w in compared]
     # Read-during-write of a written row happened, and returned the old row (not the new one).
     collisions = [c for c, (en, wa, wd, ra) in enumerate(accesses)
                   if en and wa // row_words == ra and ref[c] is not None
-                  and (ref[c] >> (wa % row_words * word_bits)) & ((1 << word_bits) - 1) != wd]
+                  and (ref[c] >> (wa % row_words * word_bits)) & ((1 << word_bits) - 1) != wd % (1 << word_bits)]
     assert collisions and all(rtl[c] == ref[c] for c in collisions)
 
 
@@ -112,6 +116,8 @@ def test_pixel_buffer_read_is_one_cycle_late():
     (dict(words=4, word_bits=0), "word_bits = 0 is out of range (allowed: 1..32)"),
     (dict(words="4", word_bits=8), "words = '4' is not an integer (allowed: 1..4096)"),
     (dict(words=4, word_bits=8, row_words=3), "row_words = 3 is not allowed (allowed: 1, 2, 4, 8)"),
+    (dict(words=3, word_bits=8, row_words=4, row_bits=16), "row_bits = 16 is out of range (allowed: 17..32)"),
+    (dict(words=5, word_bits=8, row_words=4, row_bits=24), "row_bits = 24 is out of range (allowed: 32..32)"),
 ])
 def test_pixel_buffer_parameter_errors(kwargs, message):
     with pytest.raises(ValueError) as info:

@@ -105,6 +105,7 @@ class Bench:
         self._row_data = None          # what ROW_DATA holds (words), to skip rewriting it
         #: Wall seconds of the phases of :meth:`infer` (the speed benchmark says where the time goes).
         self.phase_seconds = {"load_image": 0.0, "run_to_interrupt": 0.0, "read_results": 0.0}
+        self.phase_cycles = dict.fromkeys(self.phase_seconds, 0)
 
     async def start(self):
         """Clock, reset, and the bus model; call first."""
@@ -306,9 +307,9 @@ class Bench:
         IRQ_ENABLE must be set. ``refused``: writes ``(name, index, value)`` issued right after
         START, while the inference runs; each must answer SLVERR (locked registers, a second START).
         They are queued behind START, so without stalls they are performed within a few cycles of it."""
-        began = time.perf_counter()
+        began, began_cycle = time.perf_counter(), self.cycle
         await self.load_image(pixels, seed_encoder, seed_spike)
-        loaded = time.perf_counter()
+        loaded, loaded_cycle = time.perf_counter(), self.cycle
         record = InferenceRecord()
         start = 1 << CTRL_BITS["START"] | 1 << CTRL_BITS["CLEAR_DONE"]
         # The trace is awaited as soon as START is issued: with a stalled B channel the write's
@@ -319,7 +320,7 @@ class Bench:
             await with_timeout(self._collect_trace(record), limit_cycles * CLOCK_NS, "ns")
         except SimTimeoutError:
             raise AssertionError(f"no interrupt within {limit_cycles} cycles") from None
-        interrupted = time.perf_counter()
+        interrupted, interrupted_cycle = time.perf_counter(), self.cycle
         resp = (await write).resp
         if resp != AxiResp.OKAY:
             raise AssertionError(f"START: {resp.name}")
@@ -328,9 +329,12 @@ class Bench:
         status, record.result_class, record.result_step, record.cycles, record.events = await self.read_many(
             [("STATUS", 0), ("RESULT_CLASS", 0), ("RESULT_STEP", 0), ("CYCLES", 0), ("EVENTS", 0)])
         record.timed_out = bool(status >> STATUS_BITS["TIMED_OUT"] & 1)
-        for phase, seconds in zip(self.phase_seconds, (loaded - began, interrupted - loaded,
-                                                       time.perf_counter() - interrupted)):
+        for phase, seconds, cycles in zip(self.phase_seconds, (loaded - began, interrupted - loaded,
+                                                               time.perf_counter() - interrupted),
+                                          (loaded_cycle - began_cycle, interrupted_cycle - loaded_cycle,
+                                           self.cycle - interrupted_cycle)):
             self.phase_seconds[phase] += seconds
+            self.phase_cycles[phase] += cycles
         return record
 
 

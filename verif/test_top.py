@@ -119,6 +119,7 @@ async def images_match_golden(dut):
         "inference_wall_seconds": loop_seconds,
         "test_wall_seconds": time.perf_counter() - started,
         "inference_wall_seconds_by_phase": bench.phase_seconds,
+        "inference_cycles_by_phase": bench.phase_cycles,
     }
     if params["results"]:
         atomic_write_text(params["results"], json.dumps(result, indent=2) + "\n")
