@@ -109,8 +109,10 @@ class Tile(wiring.Component):
             lfsr_width=c.lfsr_width, init=self.init, write_retries=c.write_retries)
 
         connect(m, wiring.flipped(self.program), memctrl.program)
+        # A tile with fewer words than the PIXEL array (the bus refuses addresses past it) drops the rest.
+        write_en = self.pixels.en & (self.pixels.addr < words) if words < c.pixel_words_per_tile else self.pixels.en
         m.d.comb += [
-            pixels.write_en.eq(self.pixels.en & (self.pixels.addr < words)), pixels.write_addr.eq(self.pixels.addr),
+            pixels.write_en.eq(write_en), pixels.write_addr.eq(self.pixels.addr),
             pixels.write_data.eq(self.pixels.data),
             pixels.read_addr.eq(encoder.row_addr), encoder.row_data.eq(pixels.read_data),
             encoder.seed.eq(self.seed), encoder.load.eq(self.load), encoder.start.eq(self.step_start),

@@ -175,8 +175,8 @@ def step_starts(config: Config, busiest: list[int]) -> list[int]:
     """Cycle (after START) at which each step's event issue starts, for steps 1 .. len(busiest) + 1.
 
     ``busiest[t-1]`` is E_t, the events of the busiest tile in step t. Step 1 starts in cycle 2
-    (START in cycle 0, LFSR load in cycle 1); step t + 1 starts ``max(E_t, W, G + 2)`` cycles
-    after step t (W: the encoder's cycles a step; G + 2: the neuron stage's cycles per step)."""
+    (START in cycle 0, LFSR load in cycle 1); step t + 1 starts ``max(E_t, Q, G + 2)`` cycles
+    after step t (Q: the encoder's cycles a step; G + 2: the neuron stage's cycles per step)."""
     starts = [2]
     floor = max(config.encoder_cycles, config.neuron_groups + 2)
     for events in busiest:

@@ -255,8 +255,10 @@ def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
 
 
 def pixel_buffer_figures(config: Config, *, tech: dict | None = None, node_nm: float | None = None) -> MacroFigures:
-    """The tiles' pixel buffers, SRAM in both designs: ``encoder_cycles`` rows of ``pixel_row_words`` words
-    of ``pixels_per_word`` pixels each, one buffer per tile (:func:`array_figures`)."""
-    return array_figures(technology="sram", rows=config.encoder_cycles,
-                         row_bits=config.pixel_row_words * config.pixels_per_word * config.pixel_bits,
-                         count=config.tiles, tech=tech, node_nm=node_nm)
+    """The tiles' pixel buffers, SRAM in both designs, one per tile (:func:`array_figures`), each as a full
+    tile's: ``encoder_cycles`` rows of ``pixel_row_words`` words of ``pixels_per_word`` pixels, or one row
+    of its pixels only (hw/tile.py)."""
+    c = config
+    row_bits = (c.inputs_per_tile if c.encoder_cycles == 1 else c.pixel_row_words * c.pixels_per_word) * c.pixel_bits
+    return array_figures(technology="sram", rows=c.encoder_cycles, row_bits=row_bits, count=c.tiles, tech=tech,
+                         node_nm=node_nm)

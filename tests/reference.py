@@ -40,8 +40,8 @@ def reference_lut(config):
 
 def reference_decision_cycles(config, busiest):
     """docs/spec.md section 9, read literally: step 1 starts in cycle 2; step t+1 starts
-    max(E_t, W, G + 2) cycles after step t (W: the encoder's cycles); step t is decided read_latency + 1 + G + 2 cycles
-    after step t + 1 starts."""
+    max(E_t, Q, G + 2) cycles after step t (Q: the encoder's cycles); step t is decided
+    read_latency + 1 + G + 2 cycles after step t + 1 starts."""
     inputs, pixels_per_word = -(-config.n_inputs // config.tiles), 32 // config.pixel_bits
     words = -(-inputs // pixels_per_word)
     if inputs > pixels_per_word:            # the encoder reads encoder_words words a cycle

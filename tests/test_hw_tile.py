@@ -35,6 +35,9 @@ CONFIGS = [  # (configuration, tile)
     # 2 blocked tiles of 20 inputs, 5 words read 2 a cycle: W = 3
     (Config(dataset="random", n_inputs=40, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=8,
             tile_map="blocked", encoder_words=2), 1),
+    # tile 0 of 3 blocked holds 4 of L = 5 inputs: 2 of the 3 PIXEL words (the third is written and dropped)
+    (Config(dataset="random", n_inputs=13, n_outputs=3, tiles=3, tau=3, n_basis=3, pixel_bits=16,
+            tile_map="blocked"), 0),
     # tile 1 of 3 interleaved holds 4 of L = 5 inputs: 2 words in one row of 4, W = 1
     (Config(dataset="random", n_inputs=13, n_outputs=3, tiles=3, tau=3, n_basis=3, pixel_bits=16,
             tile_map="interleaved", encoder_words=4), 1),

@@ -81,6 +81,12 @@ def test_pixel_buffers_are_small_srams_by_hand():
     assert (mnist.rows, mnist.macros) == (13, 16)                     # 49 inputs a tile, 4 a word
     paired = pixel_buffer_figures(Config(dataset="random", n_inputs=784, tiles=16, encoder_words=2), tech=TEST_TECH)
     assert (paired.rows, paired.row_bits) == (7, 64)                  # 13 words, 2 a row
+    one_row = pixel_buffer_figures(Config(tiles=2, encoder_words=8), tech=TEST_TECH)
+    assert (one_row.rows, one_row.row_bits) == (1, 256)               # 32 pixels of 8 bits in one row
+    partial = pixel_buffer_figures(Config(dataset="random", n_inputs=26, tiles=2, encoder_words=4), tech=TEST_TECH)
+    assert (partial.rows, partial.row_bits) == (1, 104)               # 13 pixels: 4 words, the last with 1
+    narrow = pixel_buffer_figures(Config(dataset="random", n_inputs=6, tiles=2), tech=TEST_TECH)
+    assert (narrow.rows, narrow.row_bits) == (1, 24)                  # 3 pixels: one word of 3
 
 
 def test_macro_model_scales_with_the_node():
