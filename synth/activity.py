@@ -38,6 +38,11 @@ WINDOW_PORTS = {"clock": "clk", "interrupt": "irq", "write_valid": "s_axil_wvali
 GLS_TESTCASE = "images_match_golden"
 
 
+def stimulus(weights: str | Path, images: int) -> str:
+    """What a gate-level simulation for the toggle rates runs: the weights (by content) and the image count."""
+    return f"weights sha256 {hashlib.sha256(Path(weights).read_bytes()).hexdigest()}, {images} image(s)"
+
+
 def netlist_digest(flat: dict) -> str:
     """SHA-256 of the flat netlist (Yosys JSON, keys sorted): which netlist a measurement belongs to."""
     return hashlib.sha256(json.dumps(flat, sort_keys=True).encode()).hexdigest()
@@ -54,6 +59,7 @@ class ActivityResult:
     nets: int                          # netlist bits seen in the waveform
     mean_rate: float                   # mean toggles per net bit per cycle (clock nets included)
     rates: dict = field(repr=False)    # {net bit (int): toggles per cycle}
+    stimulus: str = ""                 # what was simulated (:func:`stimulus`): a cached measurement must match
 
     def to_dict(self) -> dict:
         return asdict(self)

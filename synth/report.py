@@ -14,6 +14,7 @@ efficiency figures at ``node_nm``; ``figure_sources`` says how each was obtained
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import io
 import json
@@ -705,19 +706,23 @@ AUTO_SIMULATE_MAX_ROWS = 1024
 
 def _activity(config, flat, *, mode, waveform, images, weights, out, cell_models, stage):
     """The measured toggle rates to use (an ActivityResult), or None for the vectorless fallback."""
-    from .activity import load_activity, netlist_digest, save_activity, simulate, toggle_rates
+    from .activity import load_activity, netlist_digest, save_activity, simulate, stimulus, toggle_rates
 
     if mode not in ACTIVITY_MODES:
         raise ConfigError(f"activity = {mode!r} is not allowed (allowed: {', '.join(map(repr, ACTIVITY_MODES))})")
     path = out / "activity.json"
     if mode == "vectorless":
         return None
+    # The same netlist, weights and images measure the same rates, whichever command ran first.
+    what = stimulus(weights, images) if waveform is None else f"waveform {waveform}"
     if waveform is None and mode == "auto":
-        if path.is_file():
-            found = load_activity(path)
-            if found.netlist_sha256 == netlist_digest(flat):
-                stage(f"toggle rates from {path} (a simulation of this very netlist)")
-                return found
+        try:
+            found = load_activity(path) if path.is_file() else None
+        except ConfigError:
+            found = None                # an older or damaged file: measure again
+        if found is not None and found.netlist_sha256 == netlist_digest(flat) and found.stimulus == what:
+            stage(f"toggle rates from {path} (a simulation of this very netlist, weights and images)")
+            return found
         if shutil.which("iverilog") is None or not Path(cell_models).is_file():
             stage("no Icarus or no cell models: vectorless activity (the labelled fallback)")
             return None
@@ -730,7 +735,7 @@ def _activity(config, flat, *, mode, waveform, images, weights, out, cell_models
         waveform = simulate(config, synth_dir=out, weights=weights, images=images, out=out / "activity",
                             cell_models=cell_models)
     stage(f"toggle rates of the netlist's nets from {waveform}")
-    result = toggle_rates(waveform, flat, top=config.top_name)
+    result = dataclasses.replace(toggle_rates(waveform, flat, top=config.top_name), stimulus=what)
     save_activity(path, result)
     return result
 
@@ -751,7 +756,7 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
         gen_dir: str | Path | None = None, node_nm: float | None = None, sim_dir: str | Path | None = None,
         technology: str | Path | None = None, cycles_from: str = "auto", inference: dict | None = None,
         idle_fraction: float = 0.0, activity: str = "auto", waveform: str | Path | None = None,
-        activity_images: int = 1, log=print) -> dict:
+        activity_images: int = 2, log=print) -> dict:
     """The whole flow: design, synthesis, timing, power, macros, throughput; writes the outputs.
 
     Parameters
@@ -792,7 +797,8 @@ def run(config: Config, *, out: str | Path, weights: str | Path | None = None, l
     waveform : str or Path, optional
         A waveform (VCD or FST) of a gate-level simulation of this netlist (e.g. ``make gls``).
     activity_images : int
-        Images the gate-level simulation runs (``activity="simulate"``).
+        Images the gate-level simulation runs (2, as ``python -m synth``; a cached measurement of
+        other weights or images is not reused).
     log : callable
         Progress lines go here (``None``: silent).
 

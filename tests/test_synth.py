@@ -694,6 +694,39 @@ def test_logic_power_from_the_gate_level_simulation(tiny_run):
     assert (out / "activity.json").is_file()
 
 
+@pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
+def test_the_activity_cache_is_reused_only_for_the_same_stimulus(tiny_run, monkeypatch, tmp_path):
+    """The toggle rates of a netlist depend on what it simulated: another image count or other weights
+    measure again (here: would simulate), the same ones reuse the file."""
+    import synth.activity
+    from model.weights import Weights, save_weights
+    from synth.report import _activity
+    from synth.yosys import synthesize
+
+    config, out, _, weights = tiny_run
+
+    class Simulated(Exception):
+        pass
+
+    def simulate(*args, **kwargs):
+        raise Simulated
+
+    monkeypatch.setattr(synth.activity, "simulate", simulate)
+    rtlil = (out / "gen" / f"{config.top_name}.il").read_text()
+    flat = synthesize(rtlil_text=rtlil, top=config.top_name, liberty_path=DEFAULT_LIBERTY).flat_netlist
+    stages = []
+    common = dict(mode="auto", waveform=None, out=out, cell_models=DEFAULT_LIBERTY.with_suffix(".v"),
+                  stage=stages.append)
+    found = _activity(config, flat, images=1, weights=out / "weights.npz", **common)
+    assert found.stimulus.endswith(", 1 image(s)") and "this very netlist" in stages[-1]
+    with pytest.raises(Simulated):
+        _activity(config, flat, images=2, weights=out / "weights.npz", **common)
+    other = tmp_path / "other.npz"
+    save_weights(other, Weights(alpha=weights.alpha, bias=weights.bias + 1, config=config))
+    with pytest.raises(Simulated):
+        _activity(config, flat, images=1, weights=other, **common)
+
+
 @needs_opensta
 @pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
 def test_opensta_and_the_in_house_timer_agree(tiny_run):
