@@ -44,7 +44,7 @@ class Tile(wiring.Component):
     following cycle, and starts the encoder on the step's inputs. Every event reads one macro row;
     its weights come out on ``rows`` ``read_latency`` cycles later. ``idle`` is high when the
     scanner has no event pending and the encoder has finished: after a ``step_start`` with E events
-    it rises in cycle max(E, W) after it (W the encoder's cycles: pixel-buffer rows of ``encoder_words``
+    it rises in cycle max(E, Q) after it (Q the encoder's cycles: pixel-buffer rows of ``encoder_words``
     words, one word if the tile's pixels fit one), the first cycle the next step may start.
 
     Arguments

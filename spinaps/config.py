@@ -457,7 +457,7 @@ PRESETS: dict[str, Config] = {
     # over the lags: the potential is a linear classifier of the spike counts in the window,
     # as good at every step as the window is full (a sequential test); the per-lag kernel is
     # freed again in QAT. 4-bit pixels, 8 a word, read 2 words a cycle: the encoder takes a tile's
-    # 49 pixels in 4 cycles, not 13, the floor of a step (utilisation 0.47 -> 0.57 -> 0.61 at the
+    # 49 pixels in 4 cycles, not 13, the floor of a step (utilisation 0.47 -> 0.57 -> 0.60 at the
     # same accuracy; 2-bit pixels, a spike probability of at most 3/4, lose 8 points). Tuned on
     # MNIST's training split (configs/mnist.yaml).
     "mnist": Config(dataset="mnist", n_inputs=784, tiles=16, n_basis=1, pixel_bits=4, encoder_words=2,

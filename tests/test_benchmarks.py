@@ -34,6 +34,9 @@ def test_utilisation_bounds_on_hand_counted_events():
     assert figures["step_synchronous"] == pytest.approx(10 / ((4 + 3) * 2))
     assert figures["free_running"] == pytest.approx(10 / (5 * 2))      # both tiles read 5 events
     assert figures["events_per_tile_per_step"] == pytest.approx(10 / 2 / 2)
+    assert figures["decided_by_step_2"] == 1.0
+    late = bounds(config, SimpleNamespace(events=golden.events[[0, 0]], decision_step=np.array([2, 3])))
+    assert late["decided_by_step_2"] == 0.5
 
 
 def test_utilisation_bounds_when_pairs_of_tiles_share_rows():
