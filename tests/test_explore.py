@@ -170,6 +170,14 @@ def test_the_example_space_has_24_valid_points_sharing_4_trainings():
     assert len({stage_key("train", p.config, space.options) for p in points}) == 4
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("explore_*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_space_loads_with_valid_points(path):
+    space = load_space(path)
+    points = space.points()
+    assert points and all(p.config is not None for p in points)
+    assert len({p.hash for p in points}) == len(points)
+
+
 # -- what each stage's cache key covers
 
 
