@@ -90,11 +90,7 @@ class Tile(wiring.Component):
     def elaborate(self, platform):
         c = self.config
         m = Module()
-        # The tile's own words, encoder_words to a row; a buffer of one row stores only its pixels.
-        words = -(-self.inputs // c.pixels_per_word)
-        word_bits = min(c.pixels_per_word, self.inputs) * c.pixel_bits
-        row_words = c.encoder_words if words > 1 else 1
-        row_bits = self.inputs * c.pixel_bits if words <= row_words else row_words * word_bits
+        words, word_bits, row_words, row_bits = c.pixel_buffer_shape(self.inputs)
         m.submodules.pixels = pixels = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words,
                                                    row_bits=row_bits)
         m.submodules.encoder = encoder = RateEncoder(

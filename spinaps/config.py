@@ -407,10 +407,20 @@ class Config:
         """Pixel words of a full tile (PIXEL registers a tile)."""
         return -(-self.inputs_per_tile // self.pixels_per_word)
 
+    def pixel_buffer_shape(self, inputs: int) -> tuple[int, int, int, int]:
+        """``(words, word_bits, row_words, row_bits)`` of the pixel buffer of a tile of ``inputs`` inputs:
+        its words, ``encoder_words`` to a row (1 when its pixels fit one word); a buffer of one row
+        stores only its pixels (docs/spec.md section 2)."""
+        words = -(-inputs // self.pixels_per_word)
+        word_bits = min(self.pixels_per_word, inputs) * self.pixel_bits
+        row_words = self.encoder_words if words > 1 else 1
+        row_bits = inputs * self.pixel_bits if words <= row_words else row_words * word_bits
+        return words, word_bits, row_words, row_bits
+
     @property
     def pixel_row_words(self) -> int:
-        """Words in one row of a full tile's pixel buffer: ``encoder_words``, or 1 when its pixels fit one word."""
-        return self.encoder_words if self.inputs_per_tile > self.pixels_per_word else 1
+        """Words in one row of a full tile's pixel buffer."""
+        return self.pixel_buffer_shape(self.inputs_per_tile)[2]
 
     @property
     def encoder_cycles(self) -> int:

@@ -258,7 +258,6 @@ def pixel_buffer_figures(config: Config, *, tech: dict | None = None, node_nm: f
     """The tiles' pixel buffers, SRAM in both designs, one per tile (:func:`array_figures`), each as a full
     tile's: ``encoder_cycles`` rows of ``pixel_row_words`` words of ``pixels_per_word`` pixels, or one row
     of its pixels only (hw/tile.py)."""
-    c = config
-    row_bits = (c.inputs_per_tile if c.encoder_cycles == 1 else c.pixel_row_words * c.pixels_per_word) * c.pixel_bits
-    return array_figures(technology="sram", rows=c.encoder_cycles, row_bits=row_bits, count=c.tiles, tech=tech,
-                         node_nm=node_nm)
+    row_bits = config.pixel_buffer_shape(config.inputs_per_tile)[3]
+    return array_figures(technology="sram", rows=config.encoder_cycles, row_bits=row_bits, count=config.tiles,
+                         tech=tech, node_nm=node_nm)
