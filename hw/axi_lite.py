@@ -43,9 +43,13 @@ class AxiLiteSlave(wiring.Component):
     are both high:
 
     - write: the cycle after the later of the AW and W handshakes has
-      ``reg_we`` (if not deferred to a read, see below); ``bvalid`` rises the
-      cycle after ``reg_we`` and holds until the B handshake. AW and W are
-      accepted again the cycle after the B handshake.
+      ``reg_we`` (unless deferred to a read, see below, or
+      ``WRITE_RESPONSES`` responses are waiting for their B handshake);
+      its response is queued and ``bvalid`` is high from the next cycle until
+      every queued response has had its B handshake, in order. A channel
+      accepts its next beat in the cycle its held beat is performed, so
+      back-to-back writes run at one a cycle while the master takes the
+      responses.
     - read: the cycle after the AR handshake has ``reg_re`` (if not deferred
       to a write); ``rvalid`` rises the cycle after ``reg_re`` and holds,
       with ``rdata``/``rresp``, until the R handshake. AR is accepted again
@@ -65,16 +69,22 @@ class AxiLiteSlave(wiring.Component):
     -------
     bus : In(AxiLiteSignature)
         The AXI4-Lite slave port. ``awprot``/``arprot`` are ignored (accepted for interface
-        completeness). ``awready``/``wready`` are high while no write address (data) is held and
-        no write response is pending, ``arready`` likewise for reads. ``bresp``/``rresp`` are OKAY
-        (0b00), or SLVERR (0b10) when the register file refused the access. ``rdata`` is
-        ``reg.rdata`` as captured in the ``reg.re`` cycle (also when refused).
+        completeness). ``awready``/``wready`` are high while no write address (data) is held or
+        the held one is performed in this cycle, ``arready`` while no read is held and no read
+        response is pending. ``bresp``/``rresp`` are OKAY (0b00), or SLVERR (0b10) when the
+        register file refused the access. ``rdata`` is ``reg.rdata`` as captured in the
+        ``reg.re`` cycle (also when refused).
     reg : Out(RegisterBusSignature)
         ``addr`` is the byte address of the access: the read address in a ``re`` cycle, otherwise
         the last captured write address; ``wdata``/``wstrb`` are meaningful when ``we`` is high
         (the register file applies the byte enables); ``we``/``re`` are one-cycle pulses;
         ``rdata`` and ``err`` are driven combinationally by the register file in that cycle.
     """
+
+    #: Write responses the slave queues (performed writes whose B handshake is still to come).
+    #: Two keep one write a cycle flowing while the master takes a response a cycle, with
+    #: ``reg_we`` gated by registers only.
+    WRITE_RESPONSES = 2
 
     def __init__(self, *, addr_width: int = 16):
         check_range(self, "addr_width", addr_width, 4, 32)
@@ -96,23 +106,30 @@ class AxiLiteSlave(wiring.Component):
         waddr = Signal(self.addr_width)
         raddr = Signal(self.addr_width)
         write_ready = Signal()
+        # Queued write responses: bresp is the head (a register), second_resp the one behind it.
+        queued = Signal(range(self.WRITE_RESPONSES + 1))
+        second_resp = Signal(2)
 
-        # Ready only from registers: no input-to-output combinational path, and
-        # no new write (read) is accepted until its B (R) handshake is done.
+        # A read goes first unless a write is also ready and the last access was a read; a
+        # write waits while the response queue is full.
         m.d.comb += [
-            bus.awready.eq(~aw_held & ~bus.bvalid),
-            bus.wready.eq(~w_held & ~bus.bvalid),
-            bus.arready.eq(~ar_held & ~bus.rvalid),
-        ]
-
-        # A read goes first unless a write is also ready and the last access was a read.
-        m.d.comb += [
-            write_ready.eq(aw_held & w_held),
+            write_ready.eq(aw_held & w_held & (queued < self.WRITE_RESPONSES)),
             reg.re.eq(ar_held & (~write_ready | ~read_last)),
             reg.we.eq(write_ready & ~reg.re),
             reg.addr.eq(Mux(reg.re, raddr, waddr)),
         ]
 
+        # Ready only from registers (reg.we is a function of registers): no input-to-output
+        # combinational path.
+        m.d.comb += [
+            bus.awready.eq(~aw_held | reg.we),
+            bus.wready.eq(~w_held | reg.we),
+            bus.arready.eq(~ar_held & ~bus.rvalid),
+            bus.bvalid.eq(queued != 0),
+        ]
+
+        with m.If(reg.we):
+            m.d.sync += [aw_held.eq(0), w_held.eq(0), read_last.eq(0)]
         with m.If(bus.awvalid & bus.awready):
             m.d.sync += [aw_held.eq(1), waddr.eq(bus.awaddr)]
         with m.If(bus.wvalid & bus.wready):
@@ -121,17 +138,21 @@ class AxiLiteSlave(wiring.Component):
             m.d.sync += [ar_held.eq(1), raddr.eq(bus.araddr)]
 
         # The register file answers reg_err/reg_rdata in the strobe cycle: capture them now.
-        # A write is never performed while bvalid is high (nor a read while rvalid is
-        # high): the channels are not accepted again before the response handshake.
+        response = Mux(reg.err, RESP_SLVERR, RESP_OKAY)
+        popped = bus.bvalid & bus.bready
+        m.d.sync += queued.eq(queued + reg.we - popped)
+        with m.If(popped):
+            m.d.sync += bus.bresp.eq(second_resp)
         with m.If(reg.we):
-            m.d.sync += [aw_held.eq(0), w_held.eq(0), read_last.eq(0), bus.bvalid.eq(1),
-                         bus.bresp.eq(Mux(reg.err, RESP_SLVERR, RESP_OKAY))]
-        with m.Elif(bus.bvalid & bus.bready):
-            m.d.sync += bus.bvalid.eq(0)
+            # The new response goes to the head if the queue is empty after this cycle's pop.
+            with m.If(queued - popped == 0):
+                m.d.sync += bus.bresp.eq(response)
+            with m.Else():
+                m.d.sync += second_resp.eq(response)
 
         with m.If(reg.re):
             m.d.sync += [ar_held.eq(0), read_last.eq(1), bus.rvalid.eq(1), bus.rdata.eq(reg.rdata),
-                         bus.rresp.eq(Mux(reg.err, RESP_SLVERR, RESP_OKAY))]
+                         bus.rresp.eq(response)]
         with m.Elif(bus.rvalid & bus.rready):
             m.d.sync += bus.rvalid.eq(0)
         return m

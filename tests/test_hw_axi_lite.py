@@ -156,9 +156,12 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
         awready, wready, arready = ctx.get(axi.bus.awready), ctx.get(axi.bus.wready), ctx.get(axi.bus.arready)
         we, re = ctx.get(axi.reg.we), ctx.get(axi.reg.re)
         assert not (we and re), "two accesses in one cycle"
-        # One write (read) in flight: nothing is accepted while its response is pending.
-        assert not (bvalid and (awready or wready))
+        # One read in flight: nothing is accepted while its response is pending. Writes are
+        # pipelined: at most WRITE_RESPONSES performed writes wait for their B handshake.
         assert not (rvalid and arready)
+        writes_waiting = len(events(log, "we")) - len(events(log, "b"))
+        assert bvalid == (writes_waiting > 0)
+        assert writes_waiting <= AxiLiteSlave.WRITE_RESPONSES
         if bvalid and not last_bvalid:
             log.append((cycle, "bvalid"))
         if rvalid and not last_rvalid:
@@ -302,17 +305,47 @@ def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
     aw, w, we = events(log, "aw"), events(log, "w"), events(log, "we")
     bvalid, b = events(log, "bvalid"), events(log, "b")
     assert [e[2] for e in we] == [(t.addr, t.data, t.strb, 0) for t in writes]
+    # reg.we the cycle after both channels are captured, bvalid the cycle after that; the
+    # responses are taken in order, each b_delay cycles after it is at the head of the queue.
+    assert bvalid[0][0] == we[0][0] + 1
     for i, t in enumerate(writes):
-        # reg.we the cycle after both channels are captured, bvalid the cycle after that.
         assert we[i][0] == max(aw[i][0], w[i][0]) + 1
-        assert bvalid[i][0] == we[i][0] + 1
-        assert b[i][0] == bvalid[i][0] + t.b_delay
-        if i:
-            # The next write is accepted only after the previous B handshake.
-            assert min(aw[i][0], w[i][0]) > b[i - 1][0]
+        at_head = we[i][0] + 1 if i == 0 else max(b[i - 1][0] + 1, we[i][0] + 1)
+        assert b[i][0] == at_head + t.b_delay
+    # A channel takes its next beat no earlier than the cycle its held beat is performed, and
+    # then as soon as the master offers it (delays count from the previous beat's handshake).
+    assert aw[1][0] == max(aw[0][0] + 1 + writes[1].aw_delay, we[0][0])
+    assert w[1][0] == max(w[0][0] + 1 + writes[1].w_delay, we[0][0])
     assert events(log, "aw")[0][0] == aw_delay and events(log, "w")[0][0] == w_delay
     assert [e[2] for e in b] == [RESP_OKAY] * 2
     assert result["regs"][0x08] == 0xCAFEF00D and result["regs"][0x0C] == 0x12345678
+
+
+@pytest.mark.parametrize("b_delay", [0, 5])
+def test_axi_lite_back_to_back_writes(b_delay):
+    """Writes offered back to back are performed one a cycle while the master takes a response a
+    cycle; a master slow to take them stalls the writes once WRITE_RESPONSES are queued."""
+    top = RegFileTop()
+    writes = [Write(4 * (i % NREGS), 0x1000 + i, b_delay=b_delay) for i in range(12)] + [Write(0x40, 0xDEAD)]
+    result = {}
+
+    async def testbench(ctx):
+        result["log"] = await run_master(ctx, top, writes, [])
+        result["regs"] = rtl_regs(ctx, top)
+
+    simulate(top, testbench)
+    log = result["log"]
+    we, b = [e[0] for e in events(log, "we")], events(log, "b")
+    if b_delay == 0:
+        assert we == list(range(1, 1 + len(writes)))           # one a cycle from cycle 1
+        assert [e[0] for e in b] == [cycle + 1 for cycle in we]
+    else:
+        # Two performed at once, then each waits for a B handshake: b_delay + 1 cycles apart.
+        assert we[:2] == [1, 2]
+        assert all(later - earlier == b_delay + 1 for earlier, later in zip(we[2:], we[3:]))
+    assert [e[2] for e in b] == [RESP_OKAY] * 12 + [RESP_SLVERR]
+    check_against_model(log, writes, [], {4 * i: 0 for i in range(NREGS)})
+    assert result["regs"] == {4 * i: 0x1000 + i + 8 * (i < 4) for i in range(NREGS)}
 
 
 @pytest.mark.parametrize("ar_delay, r_delay", [(0, 0), (2, 0), (0, 3)])
@@ -414,12 +447,14 @@ def test_axi_lite_random_stalls_match_model(seed):
     model = {4 * i: 0 for i in range(NREGS)}
     check_against_model(result["log"], writes, reads, model)
     assert result["regs"] == model
-    # Reads and writes really competed for the register file (the loser waits one cycle).
+    # Reads and writes really competed for the register file (the loser waits one cycle), and
+    # writes also waited for room in the response queue (the master takes responses at random).
     log = result["log"]
     ready = [max(aw[0], w[0]) + 1 for aw, w in zip(events(log, "aw"), events(log, "w"))]
-    waited = [we[0] - at for we, at in zip(events(log, "we"), ready)]
-    waited += [re[0] - ar[0] - 1 for re, ar in zip(events(log, "re"), events(log, "ar"))]
+    waited = [re[0] - ar[0] - 1 for re, ar in zip(events(log, "re"), events(log, "ar"))]
     assert set(waited) == {0, 1}
+    waited_writes = [we[0] - at for we, at in zip(events(log, "we"), ready)]
+    assert {0, 1} < set(waited_writes)
 
 
 @pytest.mark.parametrize("kwargs, message", [
