@@ -1,6 +1,6 @@
 """AXI4-Lite slave that turns bus transactions into register-access strobes (docs/spec.md section 9)."""
 
-from amaranth import Module, Mux, Signal
+from amaranth import Cat, Module, Mux, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -43,17 +43,14 @@ class AxiLiteSlave(wiring.Component):
     are both high:
 
     - write: the cycle after the later of the AW and W handshakes has
-      ``reg_we`` (unless deferred to a read, see below, or
-      ``WRITE_RESPONSES`` responses are waiting for their B handshake);
-      its response is queued and ``bvalid`` is high from the next cycle until
-      every queued response has had its B handshake, in order. A channel
-      accepts its next beat in the cycle its held beat is performed, so
-      back-to-back writes run at one a cycle while the master takes the
-      responses.
-    - read: the cycle after the AR handshake has ``reg_re`` (if not deferred
-      to a write); ``rvalid`` rises the cycle after ``reg_re`` and holds,
-      with ``rdata``/``rresp``, until the R handshake. AR is accepted again
-      the cycle after the R handshake.
+      ``reg_we``; a read: the cycle after the AR handshake has ``reg_re``
+      (unless deferred to the other direction, see below, or ``RESPONSES``
+      responses of its channel are waiting for their handshake). The response
+      (``bresp``; ``rdata``/``rresp``) is queued, and ``bvalid`` (``rvalid``)
+      is high from the next cycle until every queued response has had its
+      handshake, in order. A channel accepts its next beat in the cycle its held
+      beat is performed, so back-to-back writes (reads) run at one a cycle
+      while the master takes a response a cycle.
 
     One access is performed per cycle. When a read and a write are both ready,
     they alternate (round robin: the one not performed last goes first), so
@@ -70,8 +67,7 @@ class AxiLiteSlave(wiring.Component):
     bus : In(AxiLiteSignature)
         The AXI4-Lite slave port. ``awprot``/``arprot`` are ignored (accepted for interface
         completeness). ``awready``/``wready`` are high while no write address (data) is held or
-        the held one is performed in this cycle, ``arready`` while no read is held and no read
-        response is pending. ``bresp``/``rresp`` are OKAY (0b00), or SLVERR (0b10) when the
+        the held one is performed in this cycle, ``arready`` likewise for reads. ``bresp``/``rresp`` are OKAY (0b00), or SLVERR (0b10) when the
         register file refused the access. ``rdata`` is ``reg.rdata`` as captured in the
         ``reg.re`` cycle (also when refused).
     reg : Out(RegisterBusSignature)
@@ -81,16 +77,34 @@ class AxiLiteSlave(wiring.Component):
         ``rdata`` and ``err`` are driven combinationally by the register file in that cycle.
     """
 
-    #: Write responses the slave queues (performed writes whose B handshake is still to come).
-    #: Two keep one write a cycle flowing while the master takes a response a cycle, with
-    #: ``reg_we`` gated by registers only.
-    WRITE_RESPONSES = 2
+    #: Responses the slave queues on each of B and R (performed accesses whose handshake is still
+    #: to come). Two keep one access a cycle flowing while the master takes a response a cycle,
+    #: with ``reg_we``/``reg_re`` gated by registers only.
+    RESPONSES = 2
 
     def __init__(self, *, addr_width: int = 16):
         check_range(self, "addr_width", addr_width, 4, 32)
         self.addr_width = addr_width
         super().__init__({"bus": In(AxiLiteSignature(addr_width=addr_width)),
                           "reg": Out(RegisterBusSignature(addr_width=addr_width))})
+
+    def _response_queue(self, m, *, push, value, valid, ready, head):
+        """Responses in order: ``head`` (the bus's payload registers) and one entry behind it.
+        ``valid`` is high while any is queued; returns the number queued (a register)."""
+        queued = Signal(range(self.RESPONSES + 1))
+        behind = Signal(len(head))
+        popped = valid & ready
+        m.d.comb += valid.eq(queued != 0)
+        m.d.sync += queued.eq(queued + push - popped)
+        with m.If(popped):
+            m.d.sync += head.eq(behind)
+        with m.If(push):
+            # The new response goes to the head if the queue is empty after this cycle's pop.
+            with m.If(queued - popped == 0):
+                m.d.sync += head.eq(value)
+            with m.Else():
+                m.d.sync += behind.eq(value)
+        return queued
 
     def elaborate(self, platform):
         m = Module()
@@ -106,53 +120,42 @@ class AxiLiteSlave(wiring.Component):
         waddr = Signal(self.addr_width)
         raddr = Signal(self.addr_width)
         write_ready = Signal()
-        # Queued write responses: bresp is the head (a register), second_resp the one behind it.
-        queued = Signal(range(self.WRITE_RESPONSES + 1))
-        second_resp = Signal(2)
+        read_ready = Signal()
 
-        # A read goes first unless a write is also ready and the last access was a read; a
-        # write waits while the response queue is full.
+        # The register file answers reg_err/reg_rdata in the strobe cycle: queue them now.
+        response = Mux(reg.err, RESP_SLVERR, RESP_OKAY)
+        writes_queued = self._response_queue(m, push=reg.we, value=response, valid=bus.bvalid,
+                                             ready=bus.bready, head=bus.bresp)
+        reads_queued = self._response_queue(m, push=reg.re, value=Cat(reg.rdata, response), valid=bus.rvalid,
+                                            ready=bus.rready, head=Cat(bus.rdata, bus.rresp))
+
+        # A read goes first unless a write is also ready and the last access was a read; an
+        # access waits while its response queue is full.
         m.d.comb += [
-            write_ready.eq(aw_held & w_held & (queued < self.WRITE_RESPONSES)),
-            reg.re.eq(ar_held & (~write_ready | ~read_last)),
+            write_ready.eq(aw_held & w_held & (writes_queued < self.RESPONSES)),
+            read_ready.eq(ar_held & (reads_queued < self.RESPONSES)),
+            reg.re.eq(read_ready & (~write_ready | ~read_last)),
             reg.we.eq(write_ready & ~reg.re),
             reg.addr.eq(Mux(reg.re, raddr, waddr)),
         ]
 
-        # Ready only from registers (reg.we is a function of registers): no input-to-output
-        # combinational path.
+        # Ready only from registers (reg.we and reg.re are functions of registers): no
+        # input-to-output combinational path. A channel takes its next beat in the cycle its
+        # held one is performed.
         m.d.comb += [
             bus.awready.eq(~aw_held | reg.we),
             bus.wready.eq(~w_held | reg.we),
-            bus.arready.eq(~ar_held & ~bus.rvalid),
-            bus.bvalid.eq(queued != 0),
+            bus.arready.eq(~ar_held | reg.re),
         ]
 
         with m.If(reg.we):
             m.d.sync += [aw_held.eq(0), w_held.eq(0), read_last.eq(0)]
+        with m.If(reg.re):
+            m.d.sync += [ar_held.eq(0), read_last.eq(1)]
         with m.If(bus.awvalid & bus.awready):
             m.d.sync += [aw_held.eq(1), waddr.eq(bus.awaddr)]
         with m.If(bus.wvalid & bus.wready):
             m.d.sync += [w_held.eq(1), reg.wdata.eq(bus.wdata), reg.wstrb.eq(bus.wstrb)]
         with m.If(bus.arvalid & bus.arready):
             m.d.sync += [ar_held.eq(1), raddr.eq(bus.araddr)]
-
-        # The register file answers reg_err/reg_rdata in the strobe cycle: capture them now.
-        response = Mux(reg.err, RESP_SLVERR, RESP_OKAY)
-        popped = bus.bvalid & bus.bready
-        m.d.sync += queued.eq(queued + reg.we - popped)
-        with m.If(popped):
-            m.d.sync += bus.bresp.eq(second_resp)
-        with m.If(reg.we):
-            # The new response goes to the head if the queue is empty after this cycle's pop.
-            with m.If(queued - popped == 0):
-                m.d.sync += bus.bresp.eq(response)
-            with m.Else():
-                m.d.sync += second_resp.eq(response)
-
-        with m.If(reg.re):
-            m.d.sync += [ar_held.eq(0), read_last.eq(1), bus.rvalid.eq(1), bus.rdata.eq(reg.rdata),
-                         bus.rresp.eq(response)]
-        with m.Elif(bus.rvalid & bus.rready):
-            m.d.sync += bus.rvalid.eq(0)
         return m

@@ -156,12 +156,12 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
         awready, wready, arready = ctx.get(axi.bus.awready), ctx.get(axi.bus.wready), ctx.get(axi.bus.arready)
         we, re = ctx.get(axi.reg.we), ctx.get(axi.reg.re)
         assert not (we and re), "two accesses in one cycle"
-        # One read in flight: nothing is accepted while its response is pending. Writes are
-        # pipelined: at most WRITE_RESPONSES performed writes wait for their B handshake.
-        assert not (rvalid and arready)
-        writes_waiting = len(events(log, "we")) - len(events(log, "b"))
-        assert bvalid == (writes_waiting > 0)
-        assert writes_waiting <= AxiLiteSlave.WRITE_RESPONSES
+        # Pipelined both ways: at most RESPONSES performed accesses of a direction wait for
+        # their handshake, and valid is high exactly while one does.
+        for access, response, valid in (("we", "b", bvalid), ("re", "r", rvalid)):
+            waiting = len(events(log, access)) - len(events(log, response))
+            assert valid == (waiting > 0)
+            assert waiting <= AxiLiteSlave.RESPONSES
         if bvalid and not last_bvalid:
             log.append((cycle, "bvalid"))
         if rvalid and not last_rvalid:
@@ -324,7 +324,7 @@ def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
 @pytest.mark.parametrize("b_delay", [0, 5])
 def test_axi_lite_back_to_back_writes(b_delay):
     """Writes offered back to back are performed one a cycle while the master takes a response a
-    cycle; a master slow to take them stalls the writes once WRITE_RESPONSES are queued."""
+    cycle; a master slow to take them stalls the writes once RESPONSES are queued."""
     top = RegFileTop()
     writes = [Write(4 * (i % NREGS), 0x1000 + i, b_delay=b_delay) for i in range(12)] + [Write(0x40, 0xDEAD)]
     result = {}
@@ -356,18 +356,46 @@ def test_axi_lite_read_timing(ar_delay, r_delay):
 
     async def testbench(ctx):
         await run_master(ctx, top, [Write(0x04, 0x5A5AA5A5)], [])
+        result["logs"] = [await run_master(ctx, top, [], [read]) for read in reads]
+
+    simulate(top, testbench)
+    responses = []
+    for log in result["logs"]:
+        (ar,), (re,), (rvalid,), (r,) = (events(log, kind) for kind in ("ar", "re", "rvalid", "r"))
+        # reg.re the cycle after the AR handshake, rvalid the cycle after that.
+        assert ar[0] == ar_delay
+        assert re[0] == ar[0] + 1
+        assert rvalid[0] == re[0] + 1
+        assert r[0] == rvalid[0] + r_delay
+        responses.append(r[2])
+    assert responses == [(0x5A5AA5A5, RESP_OKAY), (UNMAPPED_RDATA, RESP_SLVERR)]
+
+
+@pytest.mark.parametrize("r_delay", [0, 5])
+def test_axi_lite_back_to_back_reads(r_delay):
+    """Reads offered back to back are performed one a cycle while the master takes a response a
+    cycle; a master slow to take them stalls the reads once RESPONSES are queued."""
+    top = RegFileTop()
+    values = [Write(4 * i, 0x2000 + 3 * i) for i in range(NREGS)]
+    reads = [Read(4 * (i % NREGS), r_delay=r_delay) for i in range(12)] + [Read(0x40, r_delay=r_delay)]
+    result = {}
+
+    async def testbench(ctx):
+        await run_master(ctx, top, values, [])
         result["log"] = await run_master(ctx, top, [], reads)
 
     simulate(top, testbench)
     log = result["log"]
-    ar, re, rvalid, r = events(log, "ar"), events(log, "re"), events(log, "rvalid"), events(log, "r")
-    for i in range(2):
-        # reg.re the cycle after the AR handshake, rvalid the cycle after that.
-        assert re[i][0] == ar[i][0] + 1
-        assert rvalid[i][0] == re[i][0] + 1
-        assert r[i][0] == rvalid[i][0] + r_delay
-    assert ar[1][0] > r[0][0]
-    assert [e[2] for e in r] == [(0x5A5AA5A5, RESP_OKAY), (UNMAPPED_RDATA, RESP_SLVERR)]
+    re, r = [e[0] for e in events(log, "re")], events(log, "r")
+    if r_delay == 0:
+        assert re == list(range(1, 1 + len(reads)))            # one a cycle from cycle 1
+        assert [e[0] for e in r] == [cycle + 1 for cycle in re]
+    else:
+        # Two performed at once, then each waits for an R handshake: r_delay + 1 cycles apart.
+        assert re[:2] == [1, 2]
+        assert all(later - earlier == r_delay + 1 for earlier, later in zip(re[2:], re[3:]))
+    assert [e[2] for e in r] == [(0x2000 + 3 * (i % NREGS), RESP_OKAY) for i in range(12)] + \
+        [(UNMAPPED_RDATA, RESP_SLVERR)]
 
 
 @pytest.mark.parametrize("read_first", [False, True])
@@ -448,12 +476,12 @@ def test_axi_lite_random_stalls_match_model(seed):
     check_against_model(result["log"], writes, reads, model)
     assert result["regs"] == model
     # Reads and writes really competed for the register file (the loser waits one cycle), and
-    # writes also waited for room in the response queue (the master takes responses at random).
+    # both also waited for room in their response queues (the master takes responses at random).
     log = result["log"]
     ready = [max(aw[0], w[0]) + 1 for aw, w in zip(events(log, "aw"), events(log, "w"))]
-    waited = [re[0] - ar[0] - 1 for re, ar in zip(events(log, "re"), events(log, "ar"))]
-    assert set(waited) == {0, 1}
+    waited_reads = [re[0] - ar[0] - 1 for re, ar in zip(events(log, "re"), events(log, "ar"))]
     waited_writes = [we[0] - at for we, at in zip(events(log, "we"), ready)]
+    assert {0, 1} < set(waited_reads)
     assert {0, 1} < set(waited_writes)
 
 
