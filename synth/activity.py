@@ -2,7 +2,7 @@
 
 The gate-level simulation (the top-level cocotb test on ``netlist.v`` with the liberty's cell
 models, Icarus, as ``python -m verif.gls`` runs it) dumps every net of the netlist. Its nets are the
-netlist's nets: ``synth.ys`` gives every private net an enumerated public name before the
+netlist's nets: ``synth_block.ys`` gives every private net an enumerated public name before the
 hierarchical netlist and its flat twin are written, so ``<top>.<block>.<net>`` in the waveform is
 ``<block>.<net>`` in the flat netlist, bit for bit. :func:`toggle_rates` counts the 0/1 transitions
 of every net inside the inference windows and divides by the clock cycles in them; the result feeds

@@ -417,8 +417,8 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
         f"B = {c['weight_bits']} bits; {report['technologies']['stt']['macro']['rows']} rows × "
         f"{report['technologies']['stt']['macro']['row_bits']} cells a macro, {c['tiles']} macros.", "",
         f"- Liberty: `{report['liberty']}`; areas in {report['area_unit']}.",
-        f"- Synthesis: {report['yosys_version']}; `synth/synth.ys` (macros black-boxed, `dfflibmap` + "
-        "`abc -liberty -constr`, blocks kept as modules).",
+        f"- Synthesis: {report['yosys_version']}; `synth/synth_block.ys` once a block, each in its own "
+        "Yosys process (macros black-boxed, `dfflibmap` + `abc -liberty -constr`), then `synth/assemble.ys`.",
         f"- Node of the figures below: **{report['node_nm']:g} nm**; the logic is synthesised, timed and "
         f"simulated at {report['reference_node_nm']:g} nm (the liberty's node)"
         + ("." if report["node_nm"] == report["reference_node_nm"] else
@@ -468,8 +468,9 @@ def report_markdown(report: dict, tech: dict, *, files: dict | None = None, publ
               f"{report['flip_flops']} flip-flops. The memory macros are black boxes in the netlist "
               f"({sum(report['blackbox_cells'].values())} instances of "
               + ", ".join(f"`{m}`" for m in sorted(report["blackbox_cells"])) + "): none of their cells or "
-              "flip-flops is in the logic area. Each block is synthesised as its own module (no optimisation "
-              "across block boundaries); everything below a block is flattened into it.", "",
+              "flip-flops is in the logic area. Each block is synthesised on its own, in a Yosys process of its "
+              "own with the numbers in its names made local, so that its netlist depends on its own RTL only "
+              "(no optimisation across block boundaries); everything below a block is flattened into it.", "",
               *unmodelled_note(report),
               "## Macros (analytic model)", "",
               "| per technology | STT-RAM | SRAM |", "|---|---:|---:|"]

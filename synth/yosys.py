@@ -1,11 +1,13 @@
 """Synthesis with the pinned Yosys against a liberty: area per block, timing and logic power.
 
-- :func:`synthesize` runs ``synth/synth.ys`` on the hierarchical RTLIL of ``python -m gen``: the
-  memory macros (modules matching :data:`MACRO_PATTERNS`, today the STT-RAM macros
-  ``<top>.tile<k>.memctrl.macro``) become black boxes, flip-flops are mapped with
-  ``dfflibmap -liberty`` and logic with ``abc -liberty``; every top-level block keeps its own
-  module so that its area is reported on its own. Block and macro names are read from the RTLIL,
-  never assumed; private nets and cells get enumerated public names (``_N_``) before anything is
+- :func:`synthesize` synthesises the hierarchical RTLIL of ``python -m gen`` one block at a time
+  (``synth/synth_block.ys``: the top's own logic, every top-level block, every sub-block of an
+  expanded one, each in its own Yosys process, so that a block's netlist depends on its own RTL
+  only), then puts the blocks together (``synth/assemble.ys``). The memory macros (modules
+  matching :data:`MACRO_PATTERNS`) are black boxes; flip-flops are mapped with
+  ``dfflibmap -liberty`` and logic with ``abc -liberty``; every block keeps its own module so
+  that its area is reported on its own. Block and macro names are read from the RTLIL, never
+  assumed; private nets and cells get enumerated public names (``_N_``) before anything is
   written, so that the hierarchical netlist, its flat twin and a gate-level simulation's waveform
   name every net alike.
 - :class:`Liberty` reads the liberty (areas, pin capacitances, NLDM delay, constraint and
@@ -21,20 +23,24 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spinaps.config import ConfigError
 
-__all__ = ["SYNTH_SCRIPT", "MACRO_PATTERNS", "Liberty", "LibertyError", "read_liberty", "SynthResult", "TimingResult", "LogicPower",
+__all__ = ["BLOCK_SCRIPT", "ASSEMBLY_SCRIPT", "MACRO_PATTERNS", "Liberty", "LibertyError", "read_liberty", "SynthResult", "TimingResult", "LogicPower",
            "yosys_version", "design_blocks", "synthesize", "static_timing", "logic_power"]
 
-#: The Yosys script template (placeholders: top, macros, blocks).
-SYNTH_SCRIPT = Path(__file__).with_name("synth.ys")
+#: The Yosys script that synthesises one block alone (placeholders: module, inner).
+BLOCK_SCRIPT = Path(__file__).with_name("synth_block.ys")
+#: The Yosys script that puts the synthesised blocks together (placeholders: top, macros, blocks, read_blocks).
+ASSEMBLY_SCRIPT = Path(__file__).with_name("assemble.ys")
 #: Modules that are memory macros, black boxes in synthesis (their area and energy come from
 #: synth/macro_model.py): shell-style patterns matched against the module name after ``<top>.``.
 #: Another kind of macro (e.g. per-tile pixel SRAMs, ``"*.pixels.memory"``) is one more entry.
@@ -433,6 +439,79 @@ def design_blocks(rtlil_text: str, top: str, macro_patterns: tuple[str, ...] = M
     return blocks, macros
 
 
+_NUMBERED = re.compile(r"\$(\d+)")
+
+
+def local_names(rtlil_text: str, top: str) -> str:
+    r"""The RTLIL with the numbers in its names (``\port$4593$0``, ``$12``, ``\load$7``) made local
+    to each module: numbered in the order they first appear in the module, ports included (and
+    renamed alike where a parent connects them), except the top module's ports.
+
+    Amaranth numbers names with counters that run over the whole design, so a signal added to
+    one block renames the others; the names steer Yosys's and ABC's choices, so without this a
+    block's netlist would still change when another block does.
+    """
+    modules = re.split(r"(?m)^(?=module )", rtlil_text)
+    maps = {}
+
+    def numbering(name, text):
+        order = {}
+        for token in re.findall(r"[\\$]\S+", text):
+            for number in _NUMBERED.findall(token):
+                order.setdefault(number, f"L{len(order)}")
+        maps[name] = order
+
+    def rename(token, order):
+        if not token.startswith(("\\", "$")):
+            return token
+        return _NUMBERED.sub(lambda m: "$" + order[m.group(1)], token)
+
+    named = []
+    for text in modules:
+        match = re.match(r"module (\S+)\n", text)
+        name = match.group(1)[1:] if match else None
+        if name is not None:
+            numbering(name, text)
+        named.append((name, text))
+    keep = {token for token in re.findall(r"(?m)^  wire .*(?:input|output|inout) \d+ (\S+)$",
+                                          dict(named).get(top, ""))}
+    out = []
+    for name, text in named:
+        if name is None:
+            out.append(text)
+            continue
+        order, child = maps[name], None
+        lines = []
+        for line in text.split("\n"):
+            tokens = line.split(" ")
+            stripped = line.strip()
+            if line.startswith("  cell "):
+                child = maps.get(tokens[3][1:]) if tokens[3].startswith("\\") else None
+            elif line == "  end":
+                child = None
+            if child is not None and stripped.startswith("connect "):
+                indent = line[:len(line) - len(line.lstrip())]
+                port, rest = stripped.split(" ", 2)[1:]
+                lines.append(f"{indent}connect {rename(port, child)} "
+                             + " ".join(rename(t, order) for t in rest.split(" ")))
+                continue
+            lines.append(" ".join(t if (name == top and t in keep) else rename(t, order) for t in tokens))
+        out.append("\n".join(lines))
+    return "".join(out)
+
+
+def _script(path: Path, **fields: str) -> list[str]:
+    """The commands of a Yosys script template with its placeholders filled in; comments, and
+    lines whose only placeholder is empty, are dropped."""
+    commands = []
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        empty = [name for name, value in fields.items() if not value and f"{{{name}}}" in line]
+        if line and not line.startswith("#") and not empty:
+            commands.append(line.format(**fields))
+    return commands
+
+
 def _module_text(rtlil_text: str, module: str) -> str:
     """The body of one module of an RTLIL text."""
     start = rtlil_text.index(f"\nmodule \\{module}\n")
@@ -500,12 +579,22 @@ def synthesize(*, rtlil_text: str, top: str, liberty_path: str | Path, output_lo
     blocks, macros = design_blocks(rtlil_text, top, macro_patterns)
     if not macros:
         raise ConfigError(f"{top}: no memory macro modules ({', '.join(macro_patterns)}) in the RTLIL")
-    lines = [line.strip() for line in SYNTH_SCRIPT.read_text().splitlines()]
-    commands = [line.format(top=top, macros=" ".join(macros), blocks=" ".join(blocks.values()))
-                for line in lines if line and not line.startswith("#")]
+    units = [top] + list(dict.fromkeys(blocks.values()))
     constr = f"set_driving_cell {liberty.buffer().name}\nset_load {output_load_pf / liberty.cap_pf:g}\n"
-    out = run_yosys(commands, {"design.il": rtlil_text, "cells.lib": liberty.text, "abc.constr": constr},
-                    ["stat.json", "netlist.v", "macros.v", "flat.json"])
+    inputs = {"design.il": local_names(rtlil_text, top), "cells.lib": liberty.text, "abc.constr": constr}
+
+    def synthesize_block(module: str) -> str:
+        inner = [m for m in units[1:] + macros if m.startswith(module + ".")]
+        commands = _script(BLOCK_SCRIPT, module=module, inner=" ".join(inner))
+        return run_yosys(commands, inputs, ["block.il"])["block.il"]
+
+    # One Yosys process a block (see synth_block.ys), as many at once as there are cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        netlists = list(pool.map(synthesize_block, units))
+    files = {f"block{i}.il": text for i, text in enumerate(netlists)}
+    commands = _script(ASSEMBLY_SCRIPT, top=top, macros=" ".join(macros), blocks=" ".join(units),
+                       read_blocks="; ".join(f"read_rtlil {name}" for name in files))
+    out = run_yosys(commands, inputs | files, ["stat.json", "netlist.v", "macros.v", "flat.json"])
     stat = json.loads(out["stat.json"])
     module_of = {m: inst for inst, m in blocks.items()} | {top: "top"}
     macro_types = set(macros)

@@ -759,3 +759,65 @@ def test_the_netlist_depends_neither_on_the_directory_nor_on_the_weights(tiny_ru
     again = json.loads((other / "out/report.json").read_text())
     assert again["logic_area_um2"] == report["logic_area_um2"]
     assert again["fmax_mhz"] == report["fmax_mhz"]
+
+
+# -- a block's netlist depends on its own RTL only
+
+def test_local_names_number_each_module_on_its_own():
+    from synth.yosys import local_names
+
+    def design(n):
+        # The same two modules, named by a design-wide counter that starts at n (as Amaranth's does).
+        return (f"module \\t.child\n  wire width 2 input 1 \\port${n}$0\n  wire output 2 \\y\n"
+                f"  wire \\load${n + 1}\n  cell $and ${n + 2}\n    connect \\A \\port${n}$0 [0]\n"
+                f"    connect \\B \\load${n + 1}\n    connect \\Y \\y\n  end\nend\n"
+                f"module \\t\n  wire width 2 input 1 \\in$5\n  wire output 2 \\out\n  wire width 2 \\mid${n + 7}\n"
+                f"  cell \\t.child \\child\n    connect \\port${n}$0 \\mid${n + 7}\n    connect \\y \\out\n  end\n"
+                f"  connect \\mid${n + 7} \\in$5\nend\n")
+
+    first, second = local_names(design(4692), "t"), local_names(design(93), "t")
+    assert first == second
+    # Numbered in order of appearance within each module; a child's ports renamed alike where the
+    # parent connects them; the top module's ports (the design's interface) are kept.
+    assert first == ("module \\t.child\n  wire width 2 input 1 \\port$L0$L1\n  wire output 2 \\y\n"
+                     "  wire \\load$L2\n  cell $and $L3\n    connect \\A \\port$L0$L1 [0]\n"
+                     "    connect \\B \\load$L2\n    connect \\Y \\y\n  end\nend\n"
+                     "module \\t\n  wire width 2 input 1 \\in$5\n  wire output 2 \\out\n  wire width 2 \\mid$L1\n"
+                     "  cell \\t.child \\child\n    connect \\port$L0$L1 \\mid$L1\n    connect \\y \\out\n  end\n"
+                     "  connect \\mid$L1 \\in$5\nend\n")
+
+
+@pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
+def test_changing_one_block_leaves_the_others_netlists_alone(tiny_run, monkeypatch):
+    """A smaller AXI4-Lite response queue changes the axi block (and Amaranth's design-wide name
+    numbering); every other block synthesises to the same cells."""
+    from gen.generate import elaborate
+    from hw.axi_lite import AxiLiteSlave
+    from model.golden import tile_mapping
+    from synth.yosys import synthesize
+
+    config, _, report, _ = tiny_run
+    monkeypatch.setattr(AxiLiteSlave, "RESPONSES", 1)
+    _, rtlil, _ = elaborate(config, mapping=tile_mapping(config))
+    changed = synthesize(rtlil_text=rtlil, top=config.top_name, liberty_path=DEFAULT_LIBERTY)
+    before, after = report["area_by_block_um2"], changed.area_by_block_um2
+    assert after["axi"] < before["axi"]
+    assert {b: a for b, a in after.items() if b != "axi"} == {b: a for b, a in before.items() if b != "axi"}
+    assert changed.cells_by_block["datapath.neurons"] == report["cells_by_block"]["datapath.neurons"]
+
+
+@pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
+def test_the_netlist_does_not_depend_on_how_amaranth_numbered_the_names(tiny_run):
+    """The same design with every number in its names changed (as adding a signal anywhere does to
+    Amaranth's design-wide counters) synthesises to the same cells in every block."""
+    import re
+
+    from synth.yosys import synthesize
+
+    config, out, report, _ = tiny_run
+    rtlil = (out / "gen" / f"{config.top_name}.il").read_text()
+    renumbered = re.sub(r"\$(\d+)", lambda m: f"${7 * int(m.group(1)) + 100000}", rtlil)
+    assert renumbered != rtlil
+    again = synthesize(rtlil_text=renumbered, top=config.top_name, liberty_path=DEFAULT_LIBERTY)
+    assert again.area_by_block_um2 == report["area_by_block_um2"]
+    assert again.cells_by_block == report["cells_by_block"]
