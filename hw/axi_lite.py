@@ -67,9 +67,9 @@ class AxiLiteSlave(wiring.Component):
     bus : In(AxiLiteSignature)
         The AXI4-Lite slave port. ``awprot``/``arprot`` are ignored (accepted for interface
         completeness). ``awready``/``wready`` are high while no write address (data) is held or
-        the held one is performed in this cycle, ``arready`` likewise for reads. ``bresp``/``rresp`` are OKAY (0b00), or SLVERR (0b10) when the
-        register file refused the access. ``rdata`` is ``reg.rdata`` as captured in the
-        ``reg.re`` cycle (also when refused).
+        the held one is performed in this cycle, ``arready`` likewise for reads. ``bresp``/``rresp``
+        are OKAY (0b00), or SLVERR (0b10) when the register file refused the access. ``rdata`` is
+        ``reg.rdata`` as captured in the ``reg.re`` cycle (also when refused).
     reg : Out(RegisterBusSignature)
         ``addr`` is the byte address of the access: the read address in a ``re`` cycle, otherwise
         the last captured write address; ``wdata``/``wstrb`` are meaningful when ``we`` is high

@@ -56,13 +56,18 @@ class HostProgramSignature(wiring.Signature):
 
 class HostPixelSignature(wiring.Signature):
     """A word write into tile ``tile``'s pixel buffer, as the register file drives it: ``data`` holds
-    min(p, L) pixels, the most a tile's word stores (the PIXEL word's bits past them are not stored)."""
+    min(p, L) pixels, the most a tile's word stores (the PIXEL word's bits past them are not stored).
+    With two pixel banks also ``bank``, the bank of the write, and ``read_bank``, the bank the
+    encoders read."""
 
     def __init__(self, *, config: Config):
         word_pixels = min(config.pixels_per_word, config.inputs_per_tile)
-        super().__init__({"en": Out(1), "tile": Out(range(config.tiles)),
-                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
-                          "data": Out(word_pixels * config.pixel_bits)})
+        members = {"en": Out(1), "tile": Out(range(config.tiles)),
+                   "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                   "data": Out(word_pixels * config.pixel_bits)}
+        if config.pixel_banks == 2:
+            members |= {"bank": Out(1), "read_bank": Out(1)}
+        super().__init__(members)
 
 
 class TraceSignature(wiring.Signature):
@@ -144,6 +149,8 @@ class Datapath(wiring.Component):
                 tile.program.addr.eq(program.row), tile.program.data.eq(program.data),
                 tile.clear_error.eq(program.clear_error),
             ]
+            if c.pixel_banks == 2:
+                m.d.comb += [tile.pixels.bank.eq(self.pixels.bank), tile.pixels.read_bank.eq(self.pixels.read_bank)]
         m.submodules.accumulator = accumulator = Accumulator(config=c)
         m.submodules.neurons = neurons = NeuronStage(config=c, probe=self.has_trace)
         m.submodules.arbiter = arbiter = FirstToSpikeArbiter(config=c)

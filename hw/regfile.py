@@ -23,7 +23,8 @@ class RegisterFile(wiring.Component):
     range. Anything else — an address not in the table, a misaligned address, a partial write
     strobe, a read of a WO or a write of an RO register, a value out of range — answers SLVERR
     and changes nothing. While an inference or a row program runs, writes to the registers marked
-    ``locked`` and a CTRL.START are refused with SLVERR and counted in REFUSED_WRITES.
+    ``locked`` and a CTRL.START are refused with SLVERR and counted in REFUSED_WRITES; with two pixel
+    banks, a PIXEL write only while it goes to the bank the inference reads.
 
     Arguments
     ---------
@@ -68,6 +69,13 @@ class RegisterFile(wiring.Component):
         prog_busy, prog_ok, prog_start, prog_read_back = Signal(), Signal(), Signal(), Signal()
         prog_tile, prog_row = Signal.like(program.tile), Signal.like(program.row)
         retries, failures, refused = Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH), Signal(COUNTER_WIDTH)
+        # With two pixel banks: the bank PIXEL writes go to, and the one the running inference reads
+        # (PIXEL_BANK as it was at START).
+        pixel_bank, read_bank = Signal(), Signal()
+        if c.pixel_banks == 2:
+            m.d.comb += [self.pixels.bank.eq(pixel_bank), self.pixels.read_bank.eq(read_bank)]
+            with m.If(cmd.start):
+                m.d.sync += read_bank.eq(pixel_bank)
         m.d.comb += [
             cmd.t_max.eq(t_max), settings.seed_encoder.eq(seed_encoder), settings.seed_spike.eq(seed_spike),
             settings.tie_max_potential.eq(policy[0]), settings.timeout_argmax.eq(policy[1]),
@@ -95,7 +103,8 @@ class RegisterFile(wiring.Component):
         values = {"STATUS": status, "IRQ_ENABLE": self.irq_enable, "SEED_ENCODER": seed_encoder,
                   "SEED_SPIKE": seed_spike, "T_MAX": t_max, "POLICY": policy, "RESULT_CLASS": cmd.result_class,
                   "RESULT_STEP": cmd.result_step, "CYCLES": cmd.cycles, "EVENTS": cmd.events,
-                  "WRITE_RETRIES": retries, "WRITE_FAILURES": failures, "REFUSED_WRITES": refused}
+                  "WRITE_RETRIES": retries, "WRITE_FAILURES": failures, "REFUSED_WRITES": refused,
+                  "PIXEL_BANK": pixel_bank}
 
         def read_value(r, index):
             if r.name in values:
@@ -108,7 +117,7 @@ class RegisterFile(wiring.Component):
 
         def perform_write(r, index, wdata):
             stored = {"IRQ_ENABLE": self.irq_enable, "SEED_ENCODER": seed_encoder, "SEED_SPIKE": seed_spike,
-                      "T_MAX": t_max, "POLICY": policy}
+                      "T_MAX": t_max, "POLICY": policy, "PIXEL_BANK": pixel_bank}
             if r.name in stored:
                 m.d.sync += stored[r.name].eq(wdata)
             elif r.name == "CTRL":
@@ -133,11 +142,13 @@ class RegisterFile(wiring.Component):
 
         # -- decode, in the cycle of the strobe
         decode_registers(m, bus, self.registers, locked=cmd.busy | prog_busy, read_value=read_value,
-                         perform_write=perform_write, refused=refused)
+                         perform_write=perform_write, refused=refused,
+                         bank_locked=(cmd.busy & (pixel_bank == read_bank)) | prog_busy)
         return m
 
 
-def decode_registers(m: Module, bus, registers, *, locked, read_value, perform_write, refused) -> None:
+def decode_registers(m: Module, bus, registers, *, locked, read_value, perform_write, refused,
+                     bank_locked=None) -> None:
     """Decode a register table (:class:`spinaps.regmap.Register`, placed) on a register bus, in the cycle of
     the strobe: the rules of docs/spec.md section 9, for every register map.
 
@@ -147,7 +158,8 @@ def decode_registers(m: Module, bus, registers, *, locked, read_value, perform_w
     the table, a misaligned address, a partial write strobe, a read of a WO or a write of an RO register, a
     value out of range — answers SLVERR and changes nothing. While ``locked``, a write to a register marked
     ``locked``, or one that sets the START field of a register that is not, is refused with SLVERR and
-    counted in ``refused``. Arrays are aligned to their size (a power of two): the high address bits select,
+    counted in ``refused``; a register marked ``bank_locked`` is refused while ``bank_locked`` instead.
+    Arrays are aligned to their size (a power of two): the high address bits select,
     the low ones index.
     """
     addr, wdata = bus.addr, bus.wdata
@@ -173,6 +185,8 @@ def decode_registers(m: Module, bus, registers, *, locked, read_value, perform_w
         return Cat(*ok).all()
 
     def refusal(r):
+        if r.bank_locked:
+            return bank_locked
         if r.locked:
             return locked
         start = next((f for f in r.fields if f.name == "START"), None)

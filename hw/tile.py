@@ -21,11 +21,15 @@ __all__ = ["Tile", "PixelWriteSignature", "RowStreamSignature"]
 
 class PixelWriteSignature(wiring.Signature):
     """A word write into a tile's pixel buffer, as the register file drives it: ``data`` holds the
-    pixels of ``word_pixels`` inputs (a PIXEL word's slots past the tile's inputs are not stored)."""
+    pixels of ``word_pixels`` inputs (a PIXEL word's slots past the tile's inputs are not stored); with
+    two pixel banks, ``bank`` is the write's bank and ``read_bank`` the bank the encoder reads."""
 
     def __init__(self, *, config: Config, word_pixels: int):
-        super().__init__({"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
-                          "data": Out(word_pixels * config.pixel_bits)})
+        members = {"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                   "data": Out(word_pixels * config.pixel_bits)}
+        if config.pixel_banks == 2:
+            members |= {"bank": Out(1), "read_bank": Out(1)}
+        super().__init__(members)
 
 
 class RowStreamSignature(wiring.Signature):
@@ -92,7 +96,9 @@ class Tile(wiring.Component):
         m = Module()
         words, word_bits, row_words, row_bits = c.pixel_buffer_shape(self.inputs)
         m.submodules.pixels = pixels = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words,
-                                                   row_bits=row_bits)
+                                                   row_bits=row_bits, banks=c.pixel_banks)
+        if c.pixel_banks == 2:
+            m.d.comb += [pixels.write_bank.eq(self.pixels.bank), pixels.read_bank.eq(self.pixels.read_bank)]
         m.submodules.encoder = encoder = RateEncoder(
             inputs=self.inputs, pixel_bits=c.pixel_bits, pixels_per_word=c.pixels_per_word, words_per_read=row_words,
             lfsr_width=c.lfsr_width, salt=(self.tile * SEED_SALT) & ((1 << c.lfsr_width) - 1))

@@ -52,6 +52,7 @@ class Register:
     fields: tuple[Field, ...] = ()   # writable fields (RW, WO); RO registers list none
     count: int = 1                   # > 1: an array of words, 4 bytes apart
     locked: bool = False             # writes refused (SLVERR, counted) while an inference or a row program runs
+    bank_locked: bool = False        # with locked: refused while an inference runs only if PIXEL_BANK is its bank
     offset: int = -1                 # byte address of word 0, assigned by register_map
 
     @property
@@ -139,10 +140,17 @@ def _table(c: Config) -> list[Register]:
                  "fields past weight N_Y-1 are ignored and read back as 0.",
                  tuple(weights_word), count=-(-c.n_outputs // c.weights_per_word), locked=True),
     ]
+    if c.pixel_banks == 2:
+        table.append(Register(
+            "PIXEL_BANK", "RW", 0,
+            "The pixel bank PIXEL writes go to; START's inference reads the bank named here at START. While "
+            "BUSY, PIXEL writes to the bank being read are refused; the other bank takes the next image.",
+            (unsigned_field("bank", 0, 1),)))
     table += [Register(f"PIXEL{k}", "WO", 0,
                        f"Pixel words of tile {k}: word m holds the pixels of its local inputs m*{c.pixels_per_word} "
                        f".. (pixel m*{c.pixels_per_word}+i in bits i*{c.pixel_bits} up; slots past the tile's "
-                       "inputs are ignored).", tuple(pixels_word), count=c.pixel_words_per_tile, locked=True)
+                       "inputs are ignored).", tuple(pixels_word), count=c.pixel_words_per_tile, locked=True,
+                       bank_locked=c.pixel_banks == 2)
               for k in range(c.tiles)]
     return table
 
@@ -192,7 +200,8 @@ def registers_markdown(registers: list[Register]) -> str:
     for r in registers:
         where = f"0x{r.offset:04X}" if r.count == 1 else f"0x{r.offset:04X} + 4·i, i < {r.count}"
         fields = "; ".join(f.describe() for f in r.fields) or "—"
-        lock = " Locked while BUSY or PROG_BUSY." if r.locked else ""
+        lock = (" Locked while PROG_BUSY, and while BUSY if PIXEL_BANK is the bank being read." if r.bank_locked
+                else " Locked while BUSY or PROG_BUSY." if r.locked else "")
         lines.append(f"| {where} | {r.name} | {r.access} | 0x{r.reset & 0xFFFFFFFF:X} | {fields} | "
                      f"{r.description}{lock} |")
     return "\n".join(lines) + "\n"

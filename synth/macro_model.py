@@ -257,7 +257,7 @@ def macro_figures(config: Config, *, technology: str, tech: dict | None = None,
 def pixel_buffer_figures(config: Config, *, tech: dict | None = None, node_nm: float | None = None) -> MacroFigures:
     """The tiles' pixel buffers, SRAM in both designs, one per tile (:func:`array_figures`), each as a full
     tile's: ``encoder_cycles`` rows of ``pixel_row_words`` words of ``pixels_per_word`` pixels, or one row
-    of its pixels only (hw/tile.py)."""
+    of its pixels only (hw/tile.py), times ``pixel_banks`` (images held)."""
     row_bits = config.pixel_buffer_shape(config.inputs_per_tile)[3]
-    return array_figures(technology="sram", rows=config.encoder_cycles, row_bits=row_bits, count=config.tiles,
-                         tech=tech, node_nm=node_nm)
+    return array_figures(technology="sram", rows=config.encoder_cycles * config.pixel_banks, row_bits=row_bits,
+                         count=config.tiles, tech=tech, node_nm=node_nm)

@@ -321,6 +321,18 @@ def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
     assert result["regs"][0x08] == 0xCAFEF00D and result["regs"][0x0C] == 0x12345678
 
 
+def check_pipelined(performed, answered, delay):
+    """Accesses offered back to back: with responses taken at once, one performed a cycle from cycle 1
+    and answered the cycle after; with responses taken ``delay`` cycles late, two performed at once,
+    then one per handshake, ``delay + 1`` cycles apart."""
+    if delay == 0:
+        assert performed == list(range(1, 1 + len(performed)))
+        assert answered == [cycle + 1 for cycle in performed]
+    else:
+        assert performed[:2] == [1, 2]
+        assert all(later - earlier == delay + 1 for earlier, later in zip(performed[2:], performed[3:]))
+
+
 @pytest.mark.parametrize("b_delay", [0, 5])
 def test_axi_lite_back_to_back_writes(b_delay):
     """Writes offered back to back are performed one a cycle while the master takes a response a
@@ -335,14 +347,8 @@ def test_axi_lite_back_to_back_writes(b_delay):
 
     simulate(top, testbench)
     log = result["log"]
-    we, b = [e[0] for e in events(log, "we")], events(log, "b")
-    if b_delay == 0:
-        assert we == list(range(1, 1 + len(writes)))           # one a cycle from cycle 1
-        assert [e[0] for e in b] == [cycle + 1 for cycle in we]
-    else:
-        # Two performed at once, then each waits for a B handshake: b_delay + 1 cycles apart.
-        assert we[:2] == [1, 2]
-        assert all(later - earlier == b_delay + 1 for earlier, later in zip(we[2:], we[3:]))
+    b = events(log, "b")
+    check_pipelined([e[0] for e in events(log, "we")], [e[0] for e in b], b_delay)
     assert [e[2] for e in b] == [RESP_OKAY] * 12 + [RESP_SLVERR]
     check_against_model(log, writes, [], {4 * i: 0 for i in range(NREGS)})
     assert result["regs"] == {4 * i: 0x1000 + i + 8 * (i < 4) for i in range(NREGS)}
@@ -386,14 +392,8 @@ def test_axi_lite_back_to_back_reads(r_delay):
 
     simulate(top, testbench)
     log = result["log"]
-    re, r = [e[0] for e in events(log, "re")], events(log, "r")
-    if r_delay == 0:
-        assert re == list(range(1, 1 + len(reads)))            # one a cycle from cycle 1
-        assert [e[0] for e in r] == [cycle + 1 for cycle in re]
-    else:
-        # Two performed at once, then each waits for an R handshake: r_delay + 1 cycles apart.
-        assert re[:2] == [1, 2]
-        assert all(later - earlier == r_delay + 1 for earlier, later in zip(re[2:], re[3:]))
+    r = events(log, "r")
+    check_pipelined([e[0] for e in events(log, "re")], [e[0] for e in r], r_delay)
     assert [e[2] for e in r] == [(0x2000 + 3 * (i % NREGS), RESP_OKAY) for i in range(12)] + \
         [(UNMAPPED_RDATA, RESP_SLVERR)]
 

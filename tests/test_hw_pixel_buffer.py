@@ -76,6 +76,40 @@ def test_pixel_buffer_matches_model(words, word_bits, row_words, row_bits):
     assert collisions and all(rtl[c] == ref[c] for c in collisions)
 
 
+@pytest.mark.parametrize("words, word_bits, row_words, row_bits", [
+    (7, 32, 1, None), (7, 32, 2, None), (3, 32, 4, 68), (1, 32, 1, None)])
+def test_pixel_buffer_two_banks_are_two_images(words, word_bits, row_words, row_bits):
+    """With two banks each access names its bank: a write to one is never read from the other, also
+    in the cycle the other bank's same row is read."""
+    rng = random.Random(words + row_words)
+    accesses = [(*a, rng.randrange(2), rng.randrange(2))
+                for a in random_accesses(rng, words, word_bits, 400, row_words)]
+    model, ref = ModelBuffer(words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits, banks=2), []
+    for write_en, write_addr, write_data, read_addr, write_bank, read_bank in accesses:
+        ref.append(model.read(read_addr, read_bank))
+        if write_en:
+            model.write(write_addr, write_data, write_bank)
+    dut = PixelBuffer(words=words, word_bits=word_bits, row_words=row_words, row_bits=row_bits, banks=2)
+    rtl = []
+
+    async def testbench(ctx):
+        for cycle, (*ports, write_bank, read_bank) in enumerate(accesses + [(0, 0, 0, 0, 0, 0)]):
+            if cycle:
+                rtl.append(ctx.get(dut.read_data))
+            ctx.set(dut.write_bank, write_bank)
+            ctx.set(dut.read_bank, read_bank)
+            await access(ctx, dut, *ports)
+
+    simulate(dut, testbench)
+    compared = [(r, w) for r, w in zip(rtl, ref) if w is not None]
+    assert len(compared) > 100 and [r for r, _ in compared] == [w for _, w in compared]
+    assert model.contents[0] != model.contents[1]
+    # The same row of the other bank was written in the cycle it was read: the read kept its bank.
+    crossed = [c for c, (en, wa, _, ra, wb, rb) in enumerate(accesses) if en and wa // row_words == ra and wb != rb
+               and ref[c] is not None]
+    assert crossed and all(rtl[c] == ref[c] for c in crossed)
+
+
 def test_pixel_buffer_row_is_its_words_in_order():
     """Directed: words 0..5 written into rows of 4 words; row 0 holds words 0..3, the first lowest, and
     row 1 words 4 and 5 (the slots past the last word read 0 in the simulator)."""
@@ -116,6 +150,7 @@ def test_pixel_buffer_read_is_one_cycle_late():
     (dict(words=4, word_bits=0), "word_bits = 0 is out of range (allowed: 1..32)"),
     (dict(words="4", word_bits=8), "words = '4' is not an integer (allowed: 1..4096)"),
     (dict(words=4, word_bits=8, row_words=3), "row_words = 3 is not allowed (allowed: 1, 2, 4, 8)"),
+    (dict(words=4, word_bits=8, banks=3), "banks = 3 is not allowed (allowed: 1, 2)"),
     (dict(words=3, word_bits=8, row_words=4, row_bits=16), "row_bits = 16 is out of range (allowed: 17..32)"),
     (dict(words=5, word_bits=8, row_words=4, row_bits=24), "row_bits = 24 is out of range (allowed: 32..32)"),
 ])

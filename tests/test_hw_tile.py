@@ -41,6 +41,9 @@ CONFIGS = [  # (configuration, tile)
     # tile 1 of 3 interleaved holds 4 of L = 5 inputs: 2 words in one row of 4, W = 1
     (Config(dataset="random", n_inputs=13, n_outputs=3, tiles=3, tau=3, n_basis=3, pixel_bits=16,
             tile_map="interleaved", encoder_words=4), 1),
+    # two pixel banks: the image in bank 1, read from it while bank 0 is written every cycle
+    (Config(dataset="random", n_inputs=40, n_outputs=3, tiles=2, tau=2, n_basis=2, pixel_bits=8,
+            tile_map="interleaved", encoder_words=2, pixel_banks=2), 0),
 ]
 
 
@@ -80,13 +83,24 @@ def rtl_stream(config, mapping, tile, contents, pixels, seed, schedule, *, progr
     starts, stream, idle = [], {}, []
     loads = []
 
+    banked = config.pixel_banks == 2
+    garbage = np.random.default_rng(seed)
+    mask = (1 << len(dut.pixels.data)) - 1
+
     async def testbench(ctx):
-        for addr, word in enumerate(words):
-            ctx.set(dut.pixels.en, 1)
-            ctx.set(dut.pixels.addr, addr)
-            ctx.set(dut.pixels.data, word)
-            await ctx.tick()
+        # Two banks: another image (every bit inverted) in bank 0, this one in bank 1, which is read.
+        for bank in (0, 1) if banked else (0,):
+            for addr, word in enumerate(words):
+                if banked:
+                    ctx.set(dut.pixels.bank, bank)
+                ctx.set(dut.pixels.en, 1)
+                ctx.set(dut.pixels.addr, addr)
+                ctx.set(dut.pixels.data, word if bank or not banked else ~word & mask)
+                await ctx.tick()
         ctx.set(dut.pixels.en, 0)
+        if banked:
+            ctx.set(dut.pixels.read_bank, 1)
+            ctx.set(dut.pixels.bank, 0)
         if program:
             ctx.set(dut.program.start, 1)
             ctx.set(dut.program.addr, program[0])
@@ -116,6 +130,10 @@ def rtl_stream(config, mapping, tile, contents, pixels, seed, schedule, *, progr
             flush = bool(flush_at) and len(starts) > flush_at[0] and cycle == starts[flush_at[0]] + flush_at[1]
             ctx.set(dut.flush, flush)
             ctx.set(dut.step_start, start)
+            if banked:                     # the next image goes into bank 0 meanwhile
+                ctx.set(dut.pixels.en, 1)
+                ctx.set(dut.pixels.addr, int(garbage.integers(len(words))))
+                ctx.set(dut.pixels.data, int(garbage.integers(mask + 1)))
             if start:
                 starts.append(cycle)
                 last = cycle

@@ -87,6 +87,8 @@ def test_pixel_buffers_are_small_srams_by_hand():
     assert (partial.rows, partial.row_bits) == (1, 104)               # 13 pixels: 4 words, the last with 1
     narrow = pixel_buffer_figures(Config(dataset="random", n_inputs=6, tiles=2), tech=TEST_TECH)
     assert (narrow.rows, narrow.row_bits) == (1, 24)                  # 3 pixels: one word of 3
+    banked = pixel_buffer_figures(Config(pixel_banks=2), tech=TEST_TECH)
+    assert (banked.rows, banked.row_bits, banked.macros) == (4, 32, 8)  # two images of 2 words
 
 
 def test_macro_model_scales_with_the_node():

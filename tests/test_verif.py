@@ -32,6 +32,8 @@ FAST = {
     "tiles5_interleaved_all_lanes_2words": (Config(tiles=5, tile_map="interleaved", neuron_lanes=10, t_max=6,
                                                    pixel_bits=5, encoder_words=2),
                                             ["images_match_golden"], 2, False, True),
+    "tiles3_two_pixel_banks_stalls": (TINY.replace(tiles=3, pixel_banks=2, encoder_words=2, t_max=6),
+                                      ["images_match_golden", "bus_errors"], 4, True, True),
     "write_errors_retried": (TINY.replace(dataset="random", n_inputs=16, tiles=2, write_error_rate=0.25,
                                           write_retries=15), ["write_failures"], 0, False, False),
     "write_errors_exhausted": (TINY.replace(dataset="random", n_inputs=16, tiles=2, write_error_rate=0.5,

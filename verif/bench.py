@@ -103,6 +103,8 @@ class Bench:
             logging.getLogger(f"cocotb.{dut._name}").setLevel(logging.WARNING)
         self.axil: AxiLiteMaster | None = None      # made by start(), once the design is out of X
         self._row_data = None          # what ROW_DATA holds (words), to skip rewriting it
+        self._pixel_bank = 0           # the bank PIXEL_BANK names (two pixel banks only)
+        self._preloaded = None         # the image written into that bank during the last inference
         #: Wall seconds of the phases of :meth:`infer` (the speed benchmark says where the time goes).
         self.phase_seconds = {"load_image": 0.0, "run_to_interrupt": 0.0, "read_results": 0.0}
         self.phase_cycles = dict.fromkeys(self.phase_seconds, 0)
@@ -123,6 +125,7 @@ class Bench:
 
     async def reset(self, cycles: int = 3):
         self._row_data = None
+        self._pixel_bank, self._preloaded = 0, None
         self.dut.rst.value = 1
         await ClockCycles(self.dut.clk, cycles)
         self.dut.rst.value = 0
@@ -259,10 +262,25 @@ class Bench:
 
     # -- inference
 
-    async def load_image(self, pixels, seed_encoder: int, seed_spike: int):
+    def _pixel_writes(self, pixels) -> list[tuple[str, int, int]]:
         words = pixel_words(self.config, self.mapping, [int(p) for p in pixels])
-        writes = [(f"PIXEL{k}", m, w) for k, tile_words in enumerate(words) for m, w in enumerate(tile_words)]
+        return [(f"PIXEL{k}", m, w) for k, tile_words in enumerate(words) for m, w in enumerate(tile_words)]
+
+    async def load_image(self, pixels, seed_encoder: int, seed_spike: int):
+        """The image's pixels (unless the last inference preloaded them, two pixel banks) and seeds."""
+        pixels = [int(p) for p in pixels]
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is not None and preloaded != pixels:
+            raise ValueError("the image preloaded during the last inference is not the one to run")
+        writes = [] if preloaded is not None else self._pixel_writes(pixels)
         await self.write_many(writes + [("SEED_ENCODER", 0, seed_encoder), ("SEED_SPIKE", 0, seed_spike)])
+
+    async def _preload(self, start_write, pixels):
+        """While an inference runs: point PIXEL_BANK at the other bank and write the next image there."""
+        await start_write                 # START has taken the bank PIXEL_BANK named
+        self._pixel_bank ^= 1
+        await self.write_many([("PIXEL_BANK", 0, self._pixel_bank)] + self._pixel_writes(pixels))
+        self._preloaded = [int(p) for p in pixels]
 
     def _read_trace(self) -> dict:
         dut, c = self.dut, self.config
@@ -301,12 +319,16 @@ class Bench:
                 await RisingEdge(dut.trace_valid)
 
     async def infer(self, pixels, seed_encoder: int, seed_spike: int, *, limit_cycles: int = 1_000_000,
-                    refused=()) -> InferenceRecord:
+                    refused=(), next_pixels=None) -> InferenceRecord:
         """Load an image, START, collect the trace step by step until the interrupt, read the results.
 
         IRQ_ENABLE must be set. ``refused``: writes ``(name, index, value)`` issued right after
         START, while the inference runs; each must answer SLVERR (locked registers, a second START).
-        They are queued behind START, so without stalls they are performed within a few cycles of it."""
+        They are queued behind START, so without stalls they are performed within a few cycles of it.
+        ``next_pixels`` (two pixel banks only): the next image, written into the other bank while this
+        one runs; the next call must run it."""
+        if next_pixels is not None and self.config.pixel_banks != 2:
+            raise ValueError("next_pixels needs a design with two pixel banks")
         began, began_cycle = time.perf_counter(), self.cycle
         await self.load_image(pixels, seed_encoder, seed_spike)
         loaded, loaded_cycle = time.perf_counter(), self.cycle
@@ -316,6 +338,7 @@ class Bench:
         # response can come back after the inference has begun.
         write = cocotb.start_soon(self.axil.write(self.address("CTRL"), start.to_bytes(4, "little")))
         during = cocotb.start_soon(self.write_many(list(refused), expect=AxiResp.SLVERR)) if refused else None
+        preload = cocotb.start_soon(self._preload(write, next_pixels)) if next_pixels is not None else None
         try:
             await with_timeout(self._collect_trace(record), limit_cycles * CLOCK_NS, "ns")
         except SimTimeoutError:
@@ -328,6 +351,8 @@ class Bench:
             await during
         status, record.result_class, record.result_step, record.cycles, record.events = await self.read_many(
             [("STATUS", 0), ("RESULT_CLASS", 0), ("RESULT_STEP", 0), ("CYCLES", 0), ("EVENTS", 0)])
+        if preload is not None:
+            await preload
         record.timed_out = bool(status >> STATUS_BITS["TIMED_OUT"] & 1)
         for phase, seconds, cycles in zip(self.phase_seconds, (loaded - began, interrupted - loaded,
                                                                time.perf_counter() - interrupted),

@@ -95,6 +95,8 @@ BINS: dict[str, str] = {
     "tiles_1": "one tile (configurations)",
     "pixel_bits_16": "16-bit pixels, 2 a word (configurations)",
     "encoder_rows": "the encoder reads several pixel words a cycle (configurations)",
+    "pixel_banks_2": "two pixel banks (configurations)",
+    "image_preloaded": "the next image written into the other pixel bank while an inference ran (trials)",
 }
 
 #: Images a configuration runs by default; configurations = ceil(trials / images).
@@ -169,7 +171,8 @@ def random_config(rng: np.random.Generator, *, wide: bool = False) -> Config:
         tiles=tiles, tile_map=_pick(rng, ("interleaved", "blocked", "balanced")), neuron_lanes=lanes,
         read_latency=int(rng.integers(1, 9)), write_latency=int(rng.integers(1, (64 if wide else 16) + 1)),
         write_error_rate=rate, write_retries=retries, write_error_seed=seed(),
-        encoder_words=_pick(rng, (1, 2, 4, 8)))      # drawn last: the fields above keep their earlier draws
+        encoder_words=_pick(rng, (1, 2, 4, 8)),      # drawn last: the fields above keep their earlier draws
+        pixel_banks=_pick(rng, (1, 2)))
 
 
 def config_bins(config: Config) -> Counter:
@@ -182,6 +185,7 @@ def config_bins(config: Config) -> Counter:
     hits["tiles_1"] += config.tiles == 1
     hits["pixel_bits_16"] += config.pixel_bits == 16
     hits["encoder_rows"] += config.pixel_row_words > 1
+    hits["pixel_banks_2"] += config.pixel_banks == 2
     return +hits
 
 
@@ -193,7 +197,7 @@ def describe(config: Config) -> str:
             f"B {c.weight_bits}.{c.weight_frac_bits}, "
             f"bias {c.bias_bits}, LUT {c.lut_addr_bits}>>{c.lut_shift}, P {c.prob_bits}, pixels {c.pixel_bits}, "
             f"LFSR {c.lfsr_width}, T_max {c.t_max}, {c.tie_policy}/{c.timeout_policy}, lanes {c.lanes}, "
-            f"R {c.read_latency}, encoder words {c.encoder_words}{errors}")
+            f"R {c.read_latency}, encoder words {c.encoder_words}, pixel banks {c.pixel_banks}{errors}")
 
 
 # -- stimulus

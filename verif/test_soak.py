@@ -243,9 +243,16 @@ class Soak:
                 if during:
                     self.stalls(False)
                 steps = int(golden.decision_step[image])
+                # Two pixel banks: the next image of the block is written while this one runs, unless
+                # locked writes are tried during it (they would race the bank switch) or a reset
+                # comes first.
+                upcoming = image + 1
+                ahead = (plan.pixels[upcoming] if cb.pixel_banks == 2 and upcoming < block.stop and not during
+                         and upcoming not in plan.resets else None)
                 record = await bench.infer(plan.pixels[image], int(plan.seeds_encoder[image]),
                                            int(plan.seeds_spike[image]), refused=[w[:3] for w in during],
-                                           limit_cycles=cycle_limit(cb, golden, image))
+                                           limit_cycles=cycle_limit(cb, golden, image), next_pixels=ahead)
+                self.coverage["image_preloaded"] += ahead is not None
                 if during:
                     self.count_refused(during)
                 found = compare_inference(cb, golden, image, record, traced=True)

@@ -100,7 +100,10 @@ async def images_match_golden(dut):
     first_cycle, loop_started = bench.cycle, time.perf_counter()
     with _progress(n, params["progress"]) as bar:
         for i in range(n):
-            record = await bench.infer(pixels[i], seeds_e[i], seeds_s[i], limit_cycles=cycle_limit(c, golden, i))
+            # With two pixel banks the next image is written while this one runs.
+            ahead = pixels[i + 1] if c.pixel_banks == 2 and i + 1 < n else None
+            record = await bench.infer(pixels[i], seeds_e[i], seeds_s[i], limit_cycles=cycle_limit(c, golden, i),
+                                       next_pixels=ahead)
             records.append(record)
             found = compare_inference(c, golden, i, record, traced=bench.has_trace)
             problems += found
@@ -214,6 +217,13 @@ async def bus_errors(dut):
     locked = [("PROG_ROW", 0), ("ROW_DATA", 1), ("BIAS", 0), ("PIXEL0", 1), ("SEED_SPIKE", 5), ("CTRL", START)]
     for name, value in locked:
         await bench.write(name, value, expect=AxiResp.SLVERR)
+    if c.pixel_banks == 2:
+        # Only the bank being read is locked: PIXEL_BANK is not, the other bank takes writes.
+        await bench.write("PIXEL_BANK", 1)
+        await bench.write("PIXEL0", 1)
+        await bench.write("PIXEL_BANK", 0)
+        await bench.write("PIXEL0", 1, expect=AxiResp.SLVERR)
+        locked.append(("PIXEL0", 1))
     assert await bench.read("REFUSED_WRITES") == refused + len(locked)
     await bench.write("IRQ_ENABLE", 1)                                        # not locked
     while await bench.status("BUSY"):
