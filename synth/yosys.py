@@ -34,8 +34,9 @@ from pathlib import Path
 
 from spinaps.config import ConfigError
 
-__all__ = ["BLOCK_SCRIPT", "ASSEMBLY_SCRIPT", "MACRO_PATTERNS", "Liberty", "LibertyError", "read_liberty", "SynthResult", "TimingResult", "LogicPower",
-           "yosys_version", "design_blocks", "synthesize", "static_timing", "logic_power"]
+__all__ = ["BLOCK_SCRIPT", "ASSEMBLY_SCRIPT", "MACRO_PATTERNS", "Liberty", "LibertyError", "read_liberty", "SynthResult",
+           "TimingResult", "LogicPower", "yosys_version", "design_blocks", "local_names", "synthesize", "static_timing",
+           "logic_power"]
 
 #: The Yosys script that synthesises one block alone (placeholders: module, inner).
 BLOCK_SCRIPT = Path(__file__).with_name("synth_block.ys")
@@ -484,16 +485,19 @@ def local_names(rtlil_text: str, top: str) -> str:
         lines = []
         for line in text.split("\n"):
             tokens = line.split(" ")
-            stripped = line.strip()
-            if line.startswith("  cell "):
+            if line.startswith("module "):                   # module names are the design's, kept
+                lines.append(line)
+                continue
+            if line.startswith("  cell "):                   # the cell's type (a module name) is kept
                 child = maps.get(tokens[3][1:]) if tokens[3].startswith("\\") else None
-            elif line == "  end":
+                lines.append(" ".join(tokens[:4] + [rename(t, order) for t in tokens[4:]]))
+                continue
+            if line == "  end":
                 child = None
-            if child is not None and stripped.startswith("connect "):
-                indent = line[:len(line) - len(line.lstrip())]
-                port, rest = stripped.split(" ", 2)[1:]
-                lines.append(f"{indent}connect {rename(port, child)} "
-                             + " ".join(rename(t, order) for t in rest.split(" ")))
+            if child is not None and line.startswith("    connect "):
+                port, rest = line.split(" ", 6)[5:]
+                renamed = " ".join(rename(t, order) for t in rest.split(" "))
+                lines.append(f"    connect {rename(port, child)} {renamed}")
                 continue
             lines.append(" ".join(t if (name == top and t in keep) else rename(t, order) for t in tokens))
         out.append("\n".join(lines))

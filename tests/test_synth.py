@@ -769,24 +769,25 @@ def test_local_names_number_each_module_on_its_own():
     from synth.yosys import local_names
 
     def design(n):
-        # The same two modules, named by a design-wide counter that starts at n (as Amaranth's does).
-        return (f"module \\t.child\n  wire width 2 input 1 \\port${n}$0\n  wire output 2 \\y\n"
+        # The same two modules, named by a design-wide counter that starts at n (as Amaranth's does);
+        # the child's module name (an unnamed submodule's U$3) is the design's, never renumbered.
+        return (f"module \\t.U$3\n  wire width 2 input 1 \\port${n}$0\n  wire output 2 \\y\n"
                 f"  wire \\load${n + 1}\n  cell $and ${n + 2}\n    connect \\A \\port${n}$0 [0]\n"
                 f"    connect \\B \\load${n + 1}\n    connect \\Y \\y\n  end\nend\n"
                 f"module \\t\n  wire width 2 input 1 \\in$5\n  wire output 2 \\out\n  wire width 2 \\mid${n + 7}\n"
-                f"  cell \\t.child \\child\n    connect \\port${n}$0 \\mid${n + 7}\n    connect \\y \\out\n  end\n"
-                f"  connect \\mid${n + 7} \\in$5\nend\n")
+                f"  cell \\t.U$3 \\child${n + 8}\n    connect \\port${n}$0 \\mid${n + 7}\n    connect \\y \\out\n"
+                f"  end\n  connect \\mid${n + 7} \\in$5\nend\n")
 
     first, second = local_names(design(4692), "t"), local_names(design(93), "t")
     assert first == second
     # Numbered in order of appearance within each module; a child's ports renamed alike where the
-    # parent connects them; the top module's ports (the design's interface) are kept.
-    assert first == ("module \\t.child\n  wire width 2 input 1 \\port$L0$L1\n  wire output 2 \\y\n"
-                     "  wire \\load$L2\n  cell $and $L3\n    connect \\A \\port$L0$L1 [0]\n"
-                     "    connect \\B \\load$L2\n    connect \\Y \\y\n  end\nend\n"
+    # parent connects them; module names and the top module's ports (the design's interface) kept.
+    assert first == ("module \\t.U$3\n  wire width 2 input 1 \\port$L1$L2\n  wire output 2 \\y\n"
+                     "  wire \\load$L3\n  cell $and $L4\n    connect \\A \\port$L1$L2 [0]\n"
+                     "    connect \\B \\load$L3\n    connect \\Y \\y\n  end\nend\n"
                      "module \\t\n  wire width 2 input 1 \\in$5\n  wire output 2 \\out\n  wire width 2 \\mid$L1\n"
-                     "  cell \\t.child \\child\n    connect \\port$L0$L1 \\mid$L1\n    connect \\y \\out\n  end\n"
-                     "  connect \\mid$L1 \\in$5\nend\n")
+                     "  cell \\t.U$3 \\child$L3\n    connect \\port$L1$L2 \\mid$L1\n    connect \\y \\out\n"
+                     "  end\n  connect \\mid$L1 \\in$5\nend\n")
 
 
 @pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
