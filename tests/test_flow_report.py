@@ -39,3 +39,17 @@ def test_the_default_configuration_reports_before_and_after():
 def test_other_configurations_have_no_before():
     s, synth = summary(Config(tiles=4))
     assert "Before and after" not in _markdown(s, golden(), synth, Path("w"), Path("s"))
+
+
+def test_the_least_host_loop_by_hand():
+    from flow.run import host_loop_least_cycles
+
+    # Digits, one bank: 8 tiles x 2 pixel words written, then START (a cycle of latency and the write),
+    # the inference, and RESULT_CLASS read in 3 cycles: 16 + 2 + 52 + 3.
+    assert host_loop_least_cycles(Config(), 52.0) == 73.0
+    # MNIST, two banks: its 16 x 7 words and PIXEL_BANK (113 cycles) written during a 67-cycle
+    # inference set the pace: 113 + 2 + 3.
+    mnist = Config(dataset="mnist", n_inputs=784, tiles=16, pixel_bits=4, encoder_words=2, pixel_banks=2)
+    assert host_loop_least_cycles(mnist, 67.0) == 118.0
+    # Two banks and a long inference: the loading is hidden, 400 + 2 + 3.
+    assert host_loop_least_cycles(mnist, 400.0) == 405.0
