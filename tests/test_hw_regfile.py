@@ -506,3 +506,39 @@ def test_policy_bits_are_the_documented_policies():
 
     simulate(dut, testbench)
     assert seen == [(1, 0)]
+
+
+def test_pixel_bank_locks_only_the_bank_being_read():
+    """Two pixel banks: PIXEL writes go to the bank PIXEL_BANK names; a performed START latches it as the
+    bank being read. While BUSY only PIXEL writes to that bank are refused (and counted); PIXEL_BANK itself
+    is not locked; while a row program runs every PIXEL write is refused (docs/spec.md section 9)."""
+    config = Config(dataset="random", n_inputs=24, tiles=3, pixel_banks=2)
+    regs = {r.name: r for r in register_map(config)}
+    pixel_bank, pixel0, ctrl = regs["PIXEL_BANK"].offset, regs["PIXEL0"].offset, regs["CTRL"].offset
+    refused_writes, start = regs["REFUSED_WRITES"].offset, 1 << CTRL_BITS["START"]
+    seen = []
+
+    async def body(ctx, dut, ref, bus):
+        async def pixel_write(word):
+            err, action = await bus.write(pixel0, word)
+            return err, action and (action[3], ctx.get(dut.pixels.bank), ctx.get(dut.pixels.read_bank))
+
+        seen.append(await bus.write(pixel_bank, 1))                      # idle: bank 1 takes the image
+        seen.append(await pixel_write(0x11))
+        seen.append((await bus.write(ctrl, start))[0])                   # START reads bank 1
+        ctx.set(dut.commands.busy, 1)
+        seen.append(await pixel_write(0x22))                             # the bank being read: refused
+        seen.append(await bus.write(pixel_bank, 0))                      # not locked
+        seen.append(await bus.read(pixel_bank))
+        seen.append(await pixel_write(0x33))                             # the other bank: performed
+        seen.append((await bus.write(ctrl, start))[0])                   # START while busy: refused
+        ctx.set(dut.commands.busy, 0)
+        seen.append(await bus.write(regs["PROG_ROW"].offset, 0))         # a row program runs
+        await ctx.tick()
+        seen.append(await pixel_write(0x44))                             # refused while PROG_BUSY
+        seen.append(await bus.read(refused_writes))
+
+    run(config, body)
+    assert seen == [(0, None), (0, (0x11, 1, 0)), 0,
+                    (1, None), (0, None), (0, 0), (0, (0x33, 0, 1)), 1,
+                    (0, ("prog", {"row": 0, "tile": 0, "read_back": 0})), (1, None), (0, 3)]
