@@ -196,6 +196,22 @@ async def run_master(ctx, top, writes, reads, rng=None, limit=20000):
 
 
 
+def run_transactions(writes, reads=(), *, setup=(), rng=None):
+    """A fresh slave and register file: the ``setup`` writes, then ``writes`` and ``reads`` at once;
+    returns the latter's event log and the registers after them."""
+    top = RegFileTop()
+    result = {}
+
+    async def testbench(ctx):
+        if setup:
+            await run_master(ctx, top, list(setup), [])
+        result["log"] = await run_master(ctx, top, writes, list(reads), rng=rng)
+        result["regs"] = rtl_regs(ctx, top)
+
+    simulate(top, testbench)
+    return result["log"], result["regs"]
+
+
 def events(log, kind):
     return [e for e in log if e[1] == kind]
 
@@ -291,17 +307,9 @@ def test_axi_lite_unmapped_is_slverr_and_changes_nothing(addr_width, far):
 @pytest.mark.parametrize("aw_delay, w_delay", [(0, 0), (0, 5), (5, 0), (3, 3), (1, 7)])
 @pytest.mark.parametrize("b_delay", [0, 4])
 def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
-    top = RegFileTop()
     writes = [Write(0x08, 0xCAFEF00D, aw_delay=aw_delay, w_delay=w_delay, b_delay=b_delay),
               Write(0x0C, 0x12345678, aw_delay=w_delay, w_delay=aw_delay, b_delay=b_delay)]
-    result = {}
-
-    async def testbench(ctx):
-        result["log"] = await run_master(ctx, top, writes, [])
-        result["regs"] = rtl_regs(ctx, top)
-
-    simulate(top, testbench)
-    log = result["log"]
+    log, regs = run_transactions(writes)
     aw, w, we = events(log, "aw"), events(log, "w"), events(log, "we")
     bvalid, b = events(log, "bvalid"), events(log, "b")
     assert [e[2] for e in we] == [(t.addr, t.data, t.strb, 0) for t in writes]
@@ -318,7 +326,7 @@ def test_axi_lite_write_channel_order_and_timing(aw_delay, w_delay, b_delay):
     assert w[1][0] == max(w[0][0] + 1 + writes[1].w_delay, we[0][0])
     assert events(log, "aw")[0][0] == aw_delay and events(log, "w")[0][0] == w_delay
     assert [e[2] for e in b] == [RESP_OKAY] * 2
-    assert result["regs"][0x08] == 0xCAFEF00D and result["regs"][0x0C] == 0x12345678
+    assert regs[0x08] == 0xCAFEF00D and regs[0x0C] == 0x12345678
 
 
 def check_pipelined(performed, answered, delay):
@@ -337,21 +345,13 @@ def check_pipelined(performed, answered, delay):
 def test_axi_lite_back_to_back_writes(b_delay):
     """Writes offered back to back are performed one a cycle while the master takes a response a
     cycle; a master slow to take them stalls the writes once RESPONSES are queued."""
-    top = RegFileTop()
     writes = [Write(4 * (i % NREGS), 0x1000 + i, b_delay=b_delay) for i in range(12)] + [Write(0x40, 0xDEAD)]
-    result = {}
-
-    async def testbench(ctx):
-        result["log"] = await run_master(ctx, top, writes, [])
-        result["regs"] = rtl_regs(ctx, top)
-
-    simulate(top, testbench)
-    log = result["log"]
+    log, regs = run_transactions(writes)
     b = events(log, "b")
     check_pipelined([e[0] for e in events(log, "we")], [e[0] for e in b], b_delay)
     assert [e[2] for e in b] == [RESP_OKAY] * 12 + [RESP_SLVERR]
     check_against_model(log, writes, [], {4 * i: 0 for i in range(NREGS)})
-    assert result["regs"] == {4 * i: 0x1000 + i + 8 * (i < 4) for i in range(NREGS)}
+    assert regs == {4 * i: 0x1000 + i + 8 * (i < 4) for i in range(NREGS)}
 
 
 @pytest.mark.parametrize("ar_delay, r_delay", [(0, 0), (2, 0), (0, 3)])
@@ -381,17 +381,9 @@ def test_axi_lite_read_timing(ar_delay, r_delay):
 def test_axi_lite_back_to_back_reads(r_delay):
     """Reads offered back to back are performed one a cycle while the master takes a response a
     cycle; a master slow to take them stalls the reads once RESPONSES are queued."""
-    top = RegFileTop()
     values = [Write(4 * i, 0x2000 + 3 * i) for i in range(NREGS)]
     reads = [Read(4 * (i % NREGS), r_delay=r_delay) for i in range(12)] + [Read(0x40, r_delay=r_delay)]
-    result = {}
-
-    async def testbench(ctx):
-        await run_master(ctx, top, values, [])
-        result["log"] = await run_master(ctx, top, [], reads)
-
-    simulate(top, testbench)
-    log = result["log"]
+    log, _ = run_transactions([], reads, setup=values)
     r = events(log, "r")
     check_pipelined([e[0] for e in events(log, "re")], [e[0] for e in r], r_delay)
     assert [e[2] for e in r] == [(0x2000 + 3 * (i % NREGS), RESP_OKAY) for i in range(12)] + \
@@ -424,20 +416,12 @@ def test_axi_lite_read_write_contention_alternates(read_first):
 
 
 def test_axi_lite_write_strobes_reach_the_register_file():
-    top = RegFileTop()
     writes = [Write(0x18, 0x11223344), Write(0x18, 0xAABBCCDD, strb=0b0101), Write(0x18, 0xEEEEEEEE, strb=0b1000),
               Write(0x18, 0x99999999, strb=0b0000), Write(0x1C, 0xFFFFFFFF), Write(0x1C, 0x00000000, strb=0b0110)]
-    result = {}
-
-    async def testbench(ctx):
-        result["log"] = await run_master(ctx, top, writes, [Read(0x18, ar_delay=40), Read(0x1C)])
-        result["regs"] = rtl_regs(ctx, top)
-
-    simulate(top, testbench)
-    log = result["log"]
+    log, regs = run_transactions(writes, [Read(0x18, ar_delay=40), Read(0x1C)])
     assert [e[2][2] for e in events(log, "we")] == [t.strb for t in writes]
-    assert result["regs"][0x18] == 0xEEBB33DD
-    assert result["regs"][0x1C] == 0xFF0000FF
+    assert regs[0x18] == 0xEEBB33DD
+    assert regs[0x1C] == 0xFF0000FF
     check_against_model(log, writes, [Read(0x18), Read(0x1C)], {4 * i: 0 for i in range(NREGS)})
 
 
@@ -464,20 +448,12 @@ def random_transactions(rng, count):
 def test_axi_lite_random_stalls_match_model(seed):
     rng = random.Random(seed)
     writes, reads = random_transactions(rng, 200)
-    top = RegFileTop()
-    result = {}
-
-    async def testbench(ctx):
-        result["log"] = await run_master(ctx, top, writes, reads, rng=rng)
-        result["regs"] = rtl_regs(ctx, top)
-
-    simulate(top, testbench)
+    log, regs = run_transactions(writes, reads, rng=rng)
     model = {4 * i: 0 for i in range(NREGS)}
-    check_against_model(result["log"], writes, reads, model)
-    assert result["regs"] == model
+    check_against_model(log, writes, reads, model)
+    assert regs == model
     # Reads and writes really competed for the register file (the loser waits one cycle), and
     # both also waited for room in their response queues (the master takes responses at random).
-    log = result["log"]
     ready = [max(aw[0], w[0]) + 1 for aw, w in zip(events(log, "aw"), events(log, "w"))]
     waited_reads = [re[0] - ar[0] - 1 for re, ar in zip(events(log, "re"), events(log, "ar"))]
     waited_writes = [we[0] - at for we, at in zip(events(log, "we"), ready)]
