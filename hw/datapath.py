@@ -11,7 +11,7 @@ from spinaps.config import Config
 from .accumulator import Accumulator
 from .arbiter import FirstToSpikeArbiter
 from .neuron import NeuronStage
-from .tile import Tile
+from .tile import Tile, pixel_bank_members
 
 __all__ = ["Datapath", "with_trace", "ControlSignature", "SettingsSignature", "HostProgramSignature",
            "HostPixelSignature",
@@ -62,12 +62,9 @@ class HostPixelSignature(wiring.Signature):
 
     def __init__(self, *, config: Config):
         word_pixels = min(config.pixels_per_word, config.inputs_per_tile)
-        members = {"en": Out(1), "tile": Out(range(config.tiles)),
-                   "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
-                   "data": Out(word_pixels * config.pixel_bits)}
-        if config.pixel_banks == 2:
-            members |= {"bank": Out(1), "read_bank": Out(1)}
-        super().__init__(members)
+        super().__init__({"en": Out(1), "tile": Out(range(config.tiles)),
+                          "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                          "data": Out(word_pixels * config.pixel_bits)} | pixel_bank_members(config))
 
 
 class TraceSignature(wiring.Signature):

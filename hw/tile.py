@@ -16,7 +16,13 @@ from .params import check_range
 from .pixel_buffer import PixelBuffer
 from .scanner import EventScanner
 
-__all__ = ["Tile", "PixelWriteSignature", "RowStreamSignature"]
+__all__ = ["Tile", "PixelWriteSignature", "RowStreamSignature", "pixel_bank_members"]
+
+
+def pixel_bank_members(config: Config) -> dict:
+    """With two pixel banks, the members a pixel port adds: ``bank``, the bank of a write, and
+    ``read_bank``, the bank the encoders read."""
+    return {"bank": Out(1), "read_bank": Out(1)} if config.pixel_banks == 2 else {}
 
 
 class PixelWriteSignature(wiring.Signature):
@@ -25,11 +31,8 @@ class PixelWriteSignature(wiring.Signature):
     two pixel banks, ``bank`` is the write's bank and ``read_bank`` the bank the encoder reads."""
 
     def __init__(self, *, config: Config, word_pixels: int):
-        members = {"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
-                   "data": Out(word_pixels * config.pixel_bits)}
-        if config.pixel_banks == 2:
-            members |= {"bank": Out(1), "read_bank": Out(1)}
-        super().__init__(members)
+        super().__init__({"en": Out(1), "addr": Out(ceil_log2(config.pixel_words_per_tile) or 1),
+                          "data": Out(word_pixels * config.pixel_bits)} | pixel_bank_members(config))
 
 
 class RowStreamSignature(wiring.Signature):
