@@ -824,3 +824,28 @@ def test_the_netlist_does_not_depend_on_how_amaranth_numbered_the_names(tiny_run
     again = synthesize(rtlil_text=renumbered, top=config.top_name, liberty_path=DEFAULT_LIBERTY)
     assert again.area_by_block_um2 == report["area_by_block_um2"]
     assert again.cells_by_block == report["cells_by_block"]
+
+
+@pytest.mark.skipif(not DEFAULT_LIBERTY.is_file(), reason="OSU018 liberty absent: run scripts/get_liberty.sh")
+def test_a_block_that_fails_to_synthesise_fails_the_synthesis(tiny_run, monkeypatch):
+    """One block's Yosys process failing (here the arbiter's, injected) fails the whole synthesis with
+    Yosys's message; no netlist is assembled from the others."""
+    import gen.generate
+    from synth.yosys import synthesize
+
+    config, out, _, _ = tiny_run
+    real = gen.generate.run_yosys
+    assembled = []
+
+    def run_yosys(commands, files, outputs):
+        if any(c.startswith("hierarchy -top") and c.endswith(".datapath.arbiter") for c in commands):
+            raise RuntimeError("yosys failed: injected")
+        if "flat.json" in outputs:
+            assembled.append(True)
+        return real(commands, files, outputs)
+
+    monkeypatch.setattr(gen.generate, "run_yosys", run_yosys)
+    rtlil = (out / "gen" / f"{config.top_name}.il").read_text()
+    with pytest.raises(RuntimeError, match="^yosys failed: injected$"):
+        synthesize(rtlil_text=rtlil, top=config.top_name, liberty_path=DEFAULT_LIBERTY)
+    assert not assembled
